@@ -1,0 +1,23 @@
+# Third-party packages, all from Debian 12 (scripts/setup.sh installs them).
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(Eigen3 3.4 REQUIRED NO_MODULE)
+find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
+find_package(SQLite3 REQUIRED)
+find_package(GDAL REQUIRED)
+find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs photo)
+find_package(Threads REQUIRED)
+
+if(MGRS_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+  include(GoogleTest)
+endif()
+
+if(MGRS_WITH_TORCH)
+  find_package(Torch REQUIRED)
+  # Torch's config exports its flags through TORCH_CXX_FLAGS and plain include paths; wrap it in one imported
+  # target whose headers are system headers, so our warnings-as-errors never fire inside LibTorch.
+  add_library(mgrs_torch INTERFACE)
+  target_link_libraries(mgrs_torch INTERFACE ${TORCH_LIBRARIES})
+  target_include_directories(mgrs_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
+  target_compile_definitions(mgrs_torch INTERFACE MGRS_WITH_TORCH=1)
+endif()

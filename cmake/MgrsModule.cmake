@@ -1,0 +1,37 @@
+# Three helpers: one declares a module library, one a tool, one a test.
+#
+#   mgrs_add_library(<name> [DEPS ...] [PRIVATE_DEPS ...])
+#     Builds every src/*.cpp of the calling folder into the static library mgrs_<name> with the alias
+#     mgrs::<name>; include/ is its public face (<mgrs/<name>/...>).
+#   mgrs_add_tool(<name> SOURCES ... [DEPS ...])
+#   mgrs_add_test(<name> SOURCES ... [DEPS ...])
+#     A GoogleTest executable whose tests are registered with CTest; MGRS_SHARED points at ../shared.
+
+function(mgrs_add_library name)
+  cmake_parse_arguments(arg "" "" "DEPS;PRIVATE_DEPS" ${ARGN})
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/src/*.cpp")
+  add_library(mgrs_${name} STATIC ${sources})
+  add_library(mgrs::${name} ALIAS mgrs_${name})
+  target_include_directories(mgrs_${name}
+    PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>
+    PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+  target_link_libraries(mgrs_${name} PUBLIC ${arg_DEPS} PRIVATE mgrs_warnings ${arg_PRIVATE_DEPS})
+  set_target_properties(mgrs_${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+endfunction()
+
+function(mgrs_add_tool name)
+  cmake_parse_arguments(arg "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${arg_SOURCES})
+  target_link_libraries(${name} PRIVATE mgrs_warnings ${arg_DEPS})
+  install(TARGETS ${name} RUNTIME DESTINATION bin)
+endfunction()
+
+function(mgrs_add_test name)
+  cmake_parse_arguments(arg "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${arg_SOURCES})
+  target_link_libraries(${name} PRIVATE mgrs_warnings mgrs_test_support ${arg_DEPS} GTest::gtest_main GTest::gmock)
+  target_compile_definitions(${name} PRIVATE MGRS_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+  gtest_discover_tests(${name}
+    PROPERTIES ENVIRONMENT "MGRS_SHARED=${MGRS_SHARED};MGRS_BUILD_DIR=${CMAKE_BINARY_DIR}"
+    DISCOVERY_TIMEOUT 60)
+endfunction()

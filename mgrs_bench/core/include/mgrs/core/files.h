@@ -1,0 +1,79 @@
+// Reading text files line by line, and writing files atomically (temp file + rename).
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "mgrs/core/status.h"
+
+namespace mgrs {
+
+// Streams a text file line by line in constant memory (plus the longest line). Strips "\n" or "\r\n" and a
+// UTF-8 byte-order mark at the start of the file. Not thread-safe; movable.
+class LineReader {
+ public:
+  // Fails with kIoError (naming the file) when it cannot be opened.
+  static Result<LineReader> Open(const std::string& path);
+
+  LineReader(LineReader&&) noexcept;
+  LineReader& operator=(LineReader&&) noexcept;
+  ~LineReader();
+
+  // Reads the next line into *line. Returns false at the end of the file or on a read error (see status()).
+  bool Next(std::string* line);
+  // 1-based number of the line last returned.
+  int64_t line_number() const { return line_number_; }
+  // True when the line last returned was the last one and had no line terminator.
+  bool last_line_unterminated() const { return unterminated_; }
+  const Status& status() const { return status_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  LineReader(std::string path, std::FILE* file);
+  bool Refill();
+
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  std::unique_ptr<char[]> buffer_;
+  size_t begin_ = 0, end_ = 0;
+  int64_t line_number_ = 0;
+  bool unterminated_ = false;
+  bool eof_ = false;
+  Status status_;
+};
+
+// Reads a whole file into memory; kIoError names the file.
+Result<std::string> ReadFile(const std::string& path);
+
+// Writes a file so that readers see either the old contents or the complete new ones: data goes to a temporary
+// file beside the target, and Commit() flushes, fsyncs and renames it over the target. Destroying the writer
+// without a successful Commit() removes the temporary file and leaves the target untouched.
+class AtomicFileWriter {
+ public:
+  static Result<std::unique_ptr<AtomicFileWriter>> Create(const std::string& path);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+  Status Append(std::string_view data);
+  Status Commit();
+  const std::string& path() const { return path_; }
+  const std::string& temp_path() const { return temp_path_; }
+
+ private:
+  AtomicFileWriter(std::string path, std::string temp_path, std::FILE* file);
+  void Discard();
+
+  std::string path_, temp_path_;
+  std::FILE* file_ = nullptr;
+  bool committed_ = false;
+  Status error_;  // the first failed Append, reported again by Commit
+};
+
+// One-shot form of AtomicFileWriter.
+Status WriteFileAtomically(const std::string& path, std::string_view contents);
+
+}  // namespace mgrs

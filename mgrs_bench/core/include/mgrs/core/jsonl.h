@@ -1,0 +1,57 @@
+// Streaming JSON Lines: one JSON value per line, read with line numbers in every error, written atomically.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "mgrs/core/diagnostic.h"
+#include "mgrs/core/files.h"
+#include "mgrs/core/status.h"
+
+namespace mgrs {
+
+// Reads a JSONL file one line at a time. Empty (or all-blank) lines are skipped; CRLF and a UTF-8 BOM are
+// accepted. A bad line becomes a Diagnostic (codes: BAD_JSON, INVALID_UTF8, TRUNCATED_LINE) and reading goes on.
+class JsonlReader {
+ public:
+  enum class Outcome { kValue, kBadLine, kEnd };
+
+  static Result<JsonlReader> Open(const std::string& path);
+
+  // kValue: *value holds the next line's JSON. kBadLine: *bad describes the line. kEnd: no more lines, or a read
+  // error (check status()).
+  Outcome Next(nlohmann::json* value, Diagnostic* bad);
+  int64_t line_number() const { return lines_.line_number(); }
+  const Status& status() const { return lines_.status(); }
+  const std::string& path() const { return lines_.path(); }
+
+ private:
+  explicit JsonlReader(LineReader lines) : lines_(std::move(lines)) {}
+  LineReader lines_;
+  std::string line_;
+};
+
+// Parses one line of JSON text; `path` and `line_number` only go into the diagnostic.
+Result<nlohmann::json> ParseJsonLine(const std::string& text, const std::string& path, int64_t line_number,
+                                     Diagnostic* bad);
+
+// Writes one compact JSON value per line ("\n"-terminated, UTF-8), atomically on Commit().
+class JsonlWriter {
+ public:
+  static Result<JsonlWriter> Create(const std::string& path);
+  Status Write(const nlohmann::json& value);
+  Status Write(const nlohmann::ordered_json& value);
+  Status Commit();
+
+ private:
+  explicit JsonlWriter(std::unique_ptr<AtomicFileWriter> file) : file_(std::move(file)) {}
+  std::unique_ptr<AtomicFileWriter> file_;
+};
+
+// Compact dump that replaces invalid UTF-8 instead of throwing.
+std::string DumpJson(const nlohmann::json& value, int indent = -1);
+std::string DumpJson(const nlohmann::ordered_json& value, int indent = -1);
+
+}  // namespace mgrs

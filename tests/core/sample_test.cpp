@@ -1,0 +1,116 @@
+// Sample and Prediction JSON: canonical lines round-trip byte for byte; each malformed field is named.
+#include "mgrs/core/sample.h"
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "mgrs/core/files.h"
+#include "mgrs/core/jsonl.h"
+#include "test_support.h"
+
+namespace mgrs {
+namespace {
+
+TEST(SampleTest, EveryExampleLineReadsAndWritesBackIdentically) {
+  auto lines = LineReader::Open(testing::FixtureFile("core/samples/examples.jsonl"));
+  ASSERT_TRUE(lines.ok());
+  std::string line;
+  int tasks_seen = 0;
+  while (lines->Next(&line)) {
+    auto sample = SampleFromJson(nlohmann::json::parse(line));
+    ASSERT_TRUE(sample.ok()) << sample.status().ToString() << "\n" << line;
+    EXPECT_EQ(DumpJson(SampleToJson(*sample)), line);
+    ++tasks_seen;
+  }
+  EXPECT_EQ(tasks_seen, 5);  // one per task
+}
+
+TEST(SampleTest, ExampleLinesAreTheOnesInTheDocs) {
+  auto docs = ReadFile(std::string(MGRS_SOURCE_DIR) + "/docs/formats.md");
+  ASSERT_TRUE(docs.ok());
+  auto lines = LineReader::Open(testing::FixtureFile("core/samples/examples.jsonl"));
+  ASSERT_TRUE(lines.ok());
+  std::string line;
+  while (lines->Next(&line)) EXPECT_NE(docs->find(line), std::string::npos) << line;
+}
+
+TEST(SampleTest, FieldsAreReadIntoTheirTypes) {
+  auto sample = SampleFromJson(nlohmann::json::parse(
+      R"({"id":7,"task":"grounding","image_size":[800,600],"gt":{"boxes":[[1,2,3,4]]},"note":"kept"})"));
+  ASSERT_TRUE(sample.ok()) << sample.status().ToString();
+  EXPECT_EQ(sample->id, "7");
+  EXPECT_EQ(sample->task, Task::kGrounding);
+  EXPECT_EQ((*sample->image_size)[1], 600);
+  const auto& truth = std::get<GroundingTruth>(sample->gt);
+  EXPECT_EQ(truth.boxes.at(0), (Box{1, 2, 3, 4}));
+  EXPECT_EQ(sample->extra["note"], "kept");
+  EXPECT_EQ(DumpJson(SampleToJson(*sample)),
+            R"({"id":"7","task":"grounding","image_size":[800,600],"gt":{"boxes":[[1.0,2.0,3.0,4.0]]},"note":"kept"})");
+}
+
+TEST(SampleTest, QuestionAndReferenceAnswerComeFromTheConversation) {
+  auto sample = SampleFromJson(nlohmann::json::parse(
+      R"({"id":"a","task":"vqa","conversations":[{"from":"human","value":"<image>\nIs it a port?"},)"
+      R"({"from":"gpt","value":"no"},{"from":"human","value":"And now?"},{"from":"gpt","value":"yes"}],)"
+      R"("gt":{"answer":"yes"}})"));
+  ASSERT_TRUE(sample.ok());
+  EXPECT_EQ(sample->Question(), "Is it a port?");
+  EXPECT_EQ(sample->ReferenceAnswer(), "yes");
+}
+
+TEST(SampleTest, EachMalformedFieldIsReportedByName) {
+  auto lines = LineReader::Open(testing::FixtureFile("core/samples/malformed.tsv"));
+  ASSERT_TRUE(lines.ok());
+  std::string line;
+  int cases = 0;
+  while (lines->Next(&line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto tab = line.find('\t');
+    ASSERT_NE(tab, std::string::npos) << line;
+    auto sample = SampleFromJson(nlohmann::json::parse(line.substr(0, tab)));
+    ASSERT_FALSE(sample.ok()) << line;
+    EXPECT_EQ(sample.status().code(), StatusCode::kParseError);
+    EXPECT_NE(sample.status().message().find(line.substr(tab + 1)), std::string::npos)
+        << "got: " << sample.status().message() << "\nwant: " << line.substr(tab + 1);
+    ++cases;
+  }
+  EXPECT_EQ(cases, 21);
+}
+
+TEST(PredictionTest, AcceptsTheKeyNamesOfPublishedEvaluationScripts) {
+  for (const char* text : {R"({"id":"q1","answer":"yes"})", R"({"question_id":"q1","text":"yes"})",
+                           R"({"image_id":"q1","caption":"yes"})", R"({"id":"q1","prediction":"yes"})"}) {
+    auto p = PredictionFromJson(nlohmann::json::parse(text));
+    ASSERT_TRUE(p.ok()) << text;
+    EXPECT_EQ(p->id, "q1");
+    EXPECT_EQ(p->answer, "yes");
+  }
+  auto numeric = PredictionFromJson(nlohmann::json::parse(R"({"image_id":391895,"caption":"a man"})"));
+  ASSERT_TRUE(numeric.ok());
+  EXPECT_EQ(numeric->id, "391895");
+}
+
+TEST(PredictionTest, RoundTripsAndKeepsOtherFields) {
+  const std::string line = R"({"id":"q1","answer":"yes","model":"skymoe"})";
+  auto p = PredictionFromJson(nlohmann::json::parse(line));
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(DumpJson(PredictionToJson(*p)), line);
+}
+
+TEST(PredictionTest, MissingOrMistypedFieldsAreNamed) {
+  EXPECT_NE(PredictionFromJson(nlohmann::json::parse(R"({"answer":"x"})")).status().message().find("id: missing"),
+            std::string::npos);
+  EXPECT_NE(PredictionFromJson(nlohmann::json::parse(R"({"id":"a"})")).status().message().find("answer: missing"),
+            std::string::npos);
+  EXPECT_NE(PredictionFromJson(nlohmann::json::parse(R"({"id":"a","answer":3})"))
+                .status()
+                .message()
+                .find("answer: expected a string"),
+            std::string::npos);
+  EXPECT_NE(PredictionFromJson(nlohmann::json::parse(R"({"id":1.5,"answer":"x"})")).status().message().find("id:"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace mgrs

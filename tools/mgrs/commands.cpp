@@ -1,0 +1,13 @@
+// The table of `mgrs` subcommands. A new subcommand is one new file plus one line here.
+#include "commands.h"
+
+namespace mgrs::tools {
+
+const std::vector<cli::Subcommand>& MgrsCommands() {
+  static const std::vector<cli::Subcommand> commands = {
+      {"self-check", "check what is built: versions, libraries, data files, self-tests", RunSelfCheck},
+  };
+  return commands;
+}
+
+}  // namespace mgrs::tools

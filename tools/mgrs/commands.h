@@ -1,0 +1,15 @@
+// The `mgrs` subcommands: one source file each, all listed in commands.cpp.
+#pragma once
+
+#include <vector>
+
+#include "mgrs/cli/cli.h"
+
+namespace mgrs::tools {
+
+// Each RunX takes the subcommand's argv (argv[0] = "mgrs x") and returns the exit code.
+int RunSelfCheck(int argc, const char* const* argv);
+
+const std::vector<cli::Subcommand>& MgrsCommands();
+
+}  // namespace mgrs::tools
