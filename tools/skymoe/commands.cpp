@@ -1,0 +1,13 @@
+// The table of `skymoe` subcommands. A new subcommand is one new file plus one line here.
+#include "commands.h"
+
+namespace mgrs::tools {
+
+const std::vector<cli::Subcommand>& SkymoeCommands() {
+  static const std::vector<cli::Subcommand> commands = {
+      {"self-test", "report LibTorch, threads and BLAS; run a small computation", RunSkymoeSelfTest},
+  };
+  return commands;
+}
+
+}  // namespace mgrs::tools
