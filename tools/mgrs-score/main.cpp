@@ -1,24 +1,101 @@
-// mgrs-score: scores any model's outputs against ground truth (the metrics arrive with the mgrs-score issues).
+// mgrs-score: scores any model's outputs against ground truth with coco-caption's caption metrics and the
+// remote-sensing benchmarks' accuracies. A short main over mgrs::metrics (Score, the report writers).
+#include <iomanip>
 #include <iostream>
 
 #include "mgrs/cli/cli.h"
+#include "mgrs/metrics/report.h"
+#include "mgrs/metrics/scorer.h"
+#include "mgrs/metrics/self_test.h"
+
+namespace {
+
+namespace po = mgrs::cli::po;
+constexpr const char* kProgram = "mgrs-score";
+
+// One line per task and metric on stdout, so a run without output files still shows its numbers.
+void PrintSummary(const nlohmann::ordered_json& report) {
+  for (const auto& [task, summary] : report["tasks"].items()) {
+    std::cout << task << " (n=" << summary["n"] << ")\n";
+    for (const auto& [name, value] : summary["metrics"].items()) {
+      std::cout << "  " << std::left << std::setw(16) << name << std::fixed << std::setprecision(6)
+                << value.get<double>() << "\n";
+    }
+  }
+  const auto& counts = report["counts"];
+  std::cout << "missing predictions: " << counts["missing"] << ", unknown ids: " << counts["unknown"]
+            << ", rejected records: " << counts["rejected"] << "\n";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  namespace po = mgrs::cli::po;
+  mgrs::metrics::ScoreOptions o;
+  std::string json_path, per_sample_path;
   po::options_description options("Options");
-  std::string gt, pred;
-  options.add_options()("gt", po::value(&gt), "ground truth: Sample JSONL or a coco caption file")(
-      "pred", po::value(&pred), "predictions: Prediction JSONL or a coco results file")(
-      "self-test", "check the scorer on built-in values and exit");
+  options.add_options()("gt", po::value(&o.gt_path), "ground truth: Sample JSONL or a coco caption annotation file")(
+      "pred", po::value(&o.pred_path),
+      "predictions: Prediction JSONL (id/question_id/image_id + "
+      "answer/text/caption/prediction) or a coco results file")(
+      "task", po::value(&o.task)->default_value("auto"),
+      "auto|caption|vqa|grounding|counting|classification (auto: every task in the ground truth)")(
+      "preset", po::value(&o.preset)->default_value("mgrs"), "scoring conventions (see docs/metrics.md)")(
+      "json", po::value(&json_path), "write the JSON report here")("per-sample", po::value(&per_sample_path),
+                                                                   "write each sample's scores here (JSON Lines)")(
+      "gt-format", po::value(&o.gt_format)->default_value("auto"), "auto|samples|coco")(
+      "pred-format", po::value(&o.pred_format)->default_value("auto"), "auto|jsonl|coco")(
+      "no-tokenize", "captions are already tokenized: skip coco's PTB tokenizer")(
+      "meteor-data", po::value(&o.meteor_data),
+      "folder with Meteor's english.* files; else $MGRS_METEOR_DATA, else <prefix>/share/mgrs/meteor (the install "
+      "location, also found next to this executable), else the source tree's data/meteor")(
+      "meteor-paraphrase", po::value(&o.meteor_paraphrase),
+      "Meteor's paraphrase-en.gz (enables the paraphrase module)")("no-meteor", "skip METEOR")(
+      "only-predicted",
+      "score only ground-truth samples that have a prediction (coco-caption's behaviour); by "
+      "default a missing prediction counts as wrong")("threads", po::value(&o.threads)->default_value(0),
+                                                      "worker threads, 0 = all cores (results never depend on it)")(
+      "max-rejects", po::value(&o.max_rejects)->default_value(0),
+      "unusable prediction records tolerated (their samples count as missing); more fail with exit code 3")(
+      "quiet", "print nothing but errors")("self-test", "check the metrics on built-in published values and exit");
   po::variables_map vm;
-  const mgrs::cli::CommandHelp help{"mgrs-score --gt GT --pred PRED [options]",
-                                    "Score model outputs with caption, VQA, counting, classification and grounding "
-                                    "metrics.",
-                                    "mgrs-score --gt test.jsonl --pred predictions.jsonl --json report.json"};
-  if (auto exit = mgrs::cli::Parse(argc, argv, "mgrs-score", help, options, &vm)) return *exit;
+  const mgrs::cli::CommandHelp help{
+      "mgrs-score --gt GT --pred PRED [--task T] [--preset NAME] [--json OUT.json] [--per-sample OUT.jsonl] [options]",
+      "Score model outputs with coco-caption's caption metrics (BLEU-1..4, METEOR 1.5, ROUGE-L, CIDEr-D, identical "
+      "to the reference) and the remote-sensing benchmarks' accuracies. Exit codes: 0 ok, 1 failure, 2 usage, "
+      "3 too many rejected prediction records.",
+      "mgrs-score --gt captions_val.json --pred results.json --json report.json"};
+  if (auto exit = mgrs::cli::Parse(argc, argv, kProgram, help, options, &vm)) return *exit;
+  o.tokenize = !vm.count("no-tokenize");
+  o.meteor = !vm.count("no-meteor");
+  o.only_predicted = vm.count("only-predicted") > 0;
+  const bool quiet = vm.count("quiet") > 0;
+
   if (vm.count("self-test")) {
-    std::cout << "mgrs-score " << mgrs::cli::Version() << ": no metrics are built yet\n";
-    return mgrs::kExitOk;
+    std::string summary;
+    const mgrs::Status status = mgrs::metrics::MetricsSelfTest(o.meteor_data, &summary);
+    if (!quiet) std::cout << summary;
+    if (status.ok() && !quiet) std::cout << "mgrs-score " << mgrs::cli::Version() << " self-test: ok\n";
+    return mgrs::cli::ExitFor(kProgram, status);
   }
-  return mgrs::cli::UsageError("mgrs-score", "the metrics are not built yet");
+  if (o.gt_path.empty() || o.pred_path.empty()) return mgrs::cli::UsageError(kProgram, "--gt and --pred are required");
+
+  auto report = mgrs::metrics::Score(o);
+  if (!report.ok()) return mgrs::cli::ExitFor(kProgram, report.status());
+  for (const mgrs::Diagnostic& d : report->rejects) std::cerr << d.ToString() << "\n";
+  if (report->too_many_rejects) {
+    std::cerr << kProgram << ": error: " << report->rejects.size()
+              << " prediction records could not be used (--max-rejects " << o.max_rejects << "); no report written\n";
+    return mgrs::kExitTooManyRejects;
+  }
+  if (!json_path.empty()) {
+    if (auto s = mgrs::metrics::WriteJsonReport(report->json, json_path); !s.ok())
+      return mgrs::cli::ExitFor(kProgram, s);
+  }
+  if (!per_sample_path.empty()) {
+    if (auto s = mgrs::metrics::WritePerSample(report->per_sample, per_sample_path); !s.ok()) {
+      return mgrs::cli::ExitFor(kProgram, s);
+    }
+  }
+  if (!quiet) PrintSummary(report->json);
+  return mgrs::kExitOk;
 }

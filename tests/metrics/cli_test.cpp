@@ -1,0 +1,176 @@
+// mgrs-score's command line: every bad-input fixture gives its message and exit code (0 ok, 1 failure, 2 usage,
+// 3 too many rejected prediction records); outputs are written.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+namespace mgrs {
+namespace {
+
+std::string Fixture(const std::string& name) { return mgrs::testing::FixtureFile("metrics/" + name); }
+
+int RunTool(const std::string& args, std::string* out) {
+  return mgrs::testing::RunCommand(std::string(MGRS_SCORE_TOOL) + " --meteor-data " + MGRS_METEOR_DIR + " " + args,
+                                   out);
+}
+
+int Score(const std::string& gt, const std::string& pred, std::string* out, const std::string& extra = "") {
+  return RunTool("--gt " + Fixture(gt) + " --pred " + Fixture(pred) + " " + extra, out);
+}
+
+TEST(CliTest, SelfTestPasses) {
+  std::string out;
+  EXPECT_EQ(RunTool("--self-test", &out), 0) << out;
+  EXPECT_NE(out.find("self-test: ok"), std::string::npos) << out;
+}
+
+TEST(CliTest, ScoresAndWritesTheReports) {
+  const std::string dir = mgrs::testing::ScratchDir("cli-score");
+  std::string out;
+  ASSERT_EQ(Score("captions_gt.jsonl", "captions_pred.jsonl", &out,
+                  "--json " + dir + "/r.json --per-sample " + dir + "/s.jsonl"),
+            0)
+      << out;
+  EXPECT_NE(out.find("CIDEr"), std::string::npos) << out;
+  std::ifstream report(dir + "/r.json");
+  const auto json = nlohmann::json::parse(report);
+  EXPECT_EQ(json["tasks"]["caption"]["n"], 3);
+  std::ifstream per_sample(dir + "/s.jsonl");
+  int lines = 0;
+  for (std::string line; std::getline(per_sample, line);) ++lines;
+  EXPECT_EQ(lines, 3);
+}
+
+TEST(CliTest, MissingPredictionExitsZeroAndSaysSo) {
+  std::string out;
+  EXPECT_EQ(Score("captions_gt.jsonl", "pred_missing_one.jsonl", &out), 0) << out;
+  EXPECT_NE(out.find("missing predictions: 1"), std::string::npos) << out;
+}
+
+TEST(CliTest, UnknownIdExitsZeroAndSaysSo) {
+  std::string out;
+  EXPECT_EQ(Score("captions_gt.jsonl", "pred_unknown_id.jsonl", &out), 0) << out;
+  EXPECT_NE(out.find("unknown ids: 1"), std::string::npos) << out;
+}
+
+TEST(CliTest, DuplicatePredictionIdExitsThree) {
+  std::string out;
+  EXPECT_EQ(Score("captions_gt.jsonl", "pred_duplicate_id.jsonl", &out), 3) << out;
+  EXPECT_NE(out.find("pred_duplicate_id.jsonl:4: error[DUPLICATE_ID]"), std::string::npos) << out;
+}
+
+TEST(CliTest, MalformedPredictionLineExitsThreeWithItsLine) {
+  std::string out;
+  EXPECT_EQ(Score("captions_gt.jsonl", "pred_bad_json_line2.jsonl", &out), 3) << out;
+  EXPECT_NE(out.find("pred_bad_json_line2.jsonl:2: error[BAD_JSON]"), std::string::npos) << out;
+}
+
+TEST(CliTest, MaxRejectsLetsABadLineThroughAsAMissingSample) {
+  std::string out;
+  EXPECT_EQ(Score("captions_gt.jsonl", "pred_bad_json_line2.jsonl", &out, "--max-rejects 1"), 0) << out;
+  EXPECT_NE(out.find("missing predictions: 1"), std::string::npos) << out;
+  EXPECT_NE(out.find("rejected records: 1"), std::string::npos) << out;
+}
+
+TEST(CliTest, InvalidUtf8PredictionExitsThree) {
+  std::string out;
+  EXPECT_EQ(Score("captions_gt.jsonl", "pred_invalid_utf8_line3.jsonl", &out), 3) << out;
+  EXPECT_NE(out.find("pred_invalid_utf8_line3.jsonl:3: error[INVALID_UTF8]"), std::string::npos) << out;
+}
+
+TEST(CliTest, TruncatedLastLineExitsThree) {
+  std::string out;
+  EXPECT_EQ(Score("captions_gt.jsonl", "pred_truncated_last_line.jsonl", &out), 3) << out;
+  EXPECT_NE(out.find(":3: error[TRUNCATED_LINE]"), std::string::npos) << out;
+}
+
+TEST(CliTest, PredictionWithoutAnswerExitsThree) {
+  std::string out;
+  EXPECT_EQ(Score("captions_gt.jsonl", "pred_missing_answer_field.jsonl", &out), 3) << out;
+  EXPECT_NE(out.find(":2: error[BAD_PREDICTION]: answer: missing"), std::string::npos) << out;
+}
+
+TEST(CliTest, EmptyAnswerIsScoredAndListed) {
+  const std::string dir = mgrs::testing::ScratchDir("cli-empty-answer");
+  std::string out;
+  EXPECT_EQ(Score("captions_gt.jsonl", "pred_empty_answer.jsonl", &out, "--json " + dir + "/r.json"), 0) << out;
+  std::ifstream in(dir + "/r.json");
+  EXPECT_EQ(nlohmann::json::parse(in)["tasks"]["caption"]["empty_answer_ids"][0], "ucm/test/2");
+}
+
+TEST(CliTest, EmptyPredictionFileExitsOne) {
+  std::string out;
+  EXPECT_EQ(Score("captions_gt.jsonl", "empty.jsonl", &out), 1) << out;
+  EXPECT_NE(out.find("error[EMPTY_FILE]: the prediction file is empty"), std::string::npos) << out;
+}
+
+TEST(CliTest, EmptyGroundTruthFileExitsOne) {
+  std::string out;
+  EXPECT_EQ(Score("empty.jsonl", "captions_pred.jsonl", &out), 1) << out;
+  EXPECT_NE(out.find("error[EMPTY_FILE]: the ground-truth file is empty"), std::string::npos) << out;
+}
+
+TEST(CliTest, DuplicateGroundTruthIdExitsOne) {
+  std::string out;
+  EXPECT_EQ(Score("gt_duplicate_id.jsonl", "captions_pred.jsonl", &out), 1) << out;
+  EXPECT_NE(out.find("gt_duplicate_id.jsonl:4: error[DUPLICATE_ID]"), std::string::npos) << out;
+}
+
+TEST(CliTest, MalformedGroundTruthLineExitsOneWithItsLine) {
+  std::string out;
+  EXPECT_EQ(Score("gt_bad_json_line2.jsonl", "captions_pred.jsonl", &out), 1) << out;
+  EXPECT_NE(out.find("gt_bad_json_line2.jsonl:2: error[BAD_JSON]"), std::string::npos) << out;
+}
+
+TEST(CliTest, InvalidGroundTruthSampleExitsOne) {
+  std::string out;
+  EXPECT_EQ(Score("gt_bad_sample_line1.jsonl", "captions_pred.jsonl", &out), 1) << out;
+  EXPECT_NE(out.find("gt_bad_sample_line1.jsonl:1: error[BAD_SAMPLE]: gt.references: empty"), std::string::npos) << out;
+}
+
+TEST(CliTest, InvalidUtf8GroundTruthExitsOne) {
+  std::string out;
+  EXPECT_EQ(Score("gt_invalid_utf8_line2.jsonl", "captions_pred.jsonl", &out), 1) << out;
+  EXPECT_NE(out.find("gt_invalid_utf8_line2.jsonl:2: error[INVALID_UTF8]"), std::string::npos) << out;
+}
+
+TEST(CliTest, MalformedCocoResultsExitsOneWithTheLine) {
+  std::string out;
+  EXPECT_EQ(Score("coco_gt.json", "coco_results_bad_json.json", &out), 1) << out;
+  EXPECT_NE(out.find("coco_results_bad_json.json:2: error[BAD_JSON]"), std::string::npos) << out;
+}
+
+TEST(CliTest, CocoFilesAreDetected) {
+  const std::string dir = mgrs::testing::ScratchDir("cli-coco");
+  std::string out;
+  ASSERT_EQ(Score("coco_gt.json", "coco_results.json", &out, "--json " + dir + "/r.json"), 0) << out;
+  std::ifstream in(dir + "/r.json");
+  const auto json = nlohmann::json::parse(in);
+  EXPECT_EQ(json["inputs"]["gt_format"], "coco");
+  EXPECT_EQ(json["inputs"]["pred_format"], "coco");
+  EXPECT_EQ(json["tasks"]["caption"]["n"], 2);
+}
+
+TEST(CliTest, UsageErrorsExitTwo) {
+  std::string out;
+  EXPECT_EQ(RunTool("--gt " + Fixture("captions_gt.jsonl"), &out), 2) << out;
+  EXPECT_NE(out.find("--gt and --pred are required"), std::string::npos) << out;
+  EXPECT_EQ(Score("captions_gt.jsonl", "captions_pred.jsonl", &out, "--task poetry"), 2) << out;
+}
+
+TEST(CliTest, MissingMeteorDataExitsOneAndNamesTheFolder) {
+  std::string out;
+  EXPECT_EQ(mgrs::testing::RunCommand(std::string(MGRS_SCORE_TOOL) + " --meteor-data /nonexistent/m --gt " +
+                                          Fixture("captions_gt.jsonl") + " --pred " + Fixture("captions_pred.jsonl"),
+                                      &out),
+            1);
+  EXPECT_NE(out.find("/nonexistent/m"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace mgrs
