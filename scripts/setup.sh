@@ -14,7 +14,7 @@ jobs="$(nproc)"
 packages=(
   build-essential cmake ninja-build ccache pkg-config git clang-format clang-tidy
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev sqlite3 nlohmann-json3-dev libboost-program-options-dev libeigen3-dev
+  libsqlite3-dev sqlite3 libxml2-dev nlohmann-json3-dev libboost-program-options-dev libeigen3-dev
   libgdal-dev gdal-bin libopencv-dev
   libtorch-dev libopenblas0-pthread libsentencepiece-dev libstemmer-dev libcpp-httplib-dev libgloo-dev
 )

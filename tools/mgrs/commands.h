@@ -9,6 +9,8 @@ namespace mgrs::tools {
 
 // Each RunX takes the subcommand's argv (argv[0] = "mgrs x") and returns the exit code.
 int RunSelfCheck(int argc, const char* const* argv);
+int RunIngest(int argc, const char* const* argv);
+int RunCatalog(int argc, const char* const* argv);
 
 const std::vector<cli::Subcommand>& MgrsCommands();
 

@@ -1,0 +1,160 @@
+// The SQLite catalog: every image, object and text annotation of every ingested dataset, with provenance and
+// every rejected record. Versioned schema with migrations (docs/catalog.md); typed queries for the modules that
+// read it (augment, instruct, bench, exports).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mgrs/catalog/batch.h"
+#include "mgrs/core/records.h"
+#include "mgrs/core/status.h"
+
+struct sqlite3;
+
+namespace mgrs::catalog {
+
+// The schema version this build writes and understands (PRAGMA user_version).
+int LatestSchemaVersion();
+
+struct DatasetInfo {
+  std::string name;  // primary key; the first part of every image id
+  std::string format;
+  std::string version;
+  std::string root;  // absolute path of the tree it was ingested from
+  std::string manifest_path;
+  std::string manifest_sha256;
+  int coord_origin = 0;  // 0 or 1: the pixel origin the annotations use (values are stored as given)
+  std::string licence;
+  std::string homepage;
+};
+
+struct ClassCount {
+  std::string raw_class;
+  std::string class_key;
+  bool known = true;  // listed in the dataset's manifest
+  int64_t objects = 0;
+  int64_t images = 0;  // images with at least one object of the class
+};
+
+struct SplitCount {
+  int64_t images = 0;
+  int64_t objects = 0;
+};
+
+struct DatasetStats {
+  DatasetInfo info;
+  int64_t images = 0;
+  int64_t objects = 0;
+  int64_t rejected_objects = 0;  // objects removed by error rejects
+  int64_t errors = 0;            // reject rows with severity error
+  int64_t warnings = 0;
+  std::map<std::string, SplitCount> splits;
+  std::vector<ClassCount> classes;  // by raw class name
+  std::map<std::string, int64_t> rejects_by_code;
+  int64_t expressions = 0, captions = 0, qa = 0, scene_labels = 0;
+};
+
+struct CatalogStats {
+  int schema_version = 0;
+  int64_t images = 0, objects = 0, expressions = 0, captions = 0, qa = 0, scene_labels = 0;
+  int64_t errors = 0, warnings = 0;
+  std::vector<DatasetStats> datasets;  // by name
+};
+
+nlohmann::ordered_json StatsToJson(const CatalogStats& stats);
+
+// One row of the rejects table.
+struct StoredReject {
+  std::string dataset;
+  int64_t run_id = 0;
+  RejectRecord record;
+};
+
+struct RejectFilter {
+  std::string dataset;  // "" = all
+  std::string code;     // "" = all
+  bool errors_only = false;
+  int64_t limit = -1;  // -1 = no limit
+};
+
+// A stored object with what the core record does not carry.
+struct StoredObject {
+  Object object;
+  int difficulty = 0;
+  int flags = 0;
+  int64_t line = 0;
+};
+
+struct IngestRun {
+  int64_t id = 0;
+  std::string dataset, format, root, options_json, status, started_at, finished_at;
+  int64_t files = 0, images = 0, objects_read = 0, objects_accepted = 0, objects_rejected = 0, warnings = 0;
+};
+
+// An open catalog. Not thread-safe: use one Catalog per thread (SQLite in WAL mode lets readers and one writer
+// work at the same time from different connections). Movable only through unique_ptr.
+class Catalog {
+ public:
+  enum class Mode { kReadOnly, kReadWrite };
+
+  // kReadWrite creates the file when missing and migrates an older schema to LatestSchemaVersion(), each step in
+  // its own transaction, and recreates secondary indexes a killed bulk load left dropped. kReadOnly fails with
+  // kNotFound when the file is missing. Both fail with kFailedPrecondition when the file's schema is newer than
+  // this build, and kCorruption when it is not a catalog.
+  static Result<std::unique_ptr<Catalog>> Open(const std::string& path, Mode mode = Mode::kReadWrite);
+  ~Catalog();
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+  const std::string& path() const { return path_; }
+  Result<int> SchemaVersion();
+
+  // Datasets. PutDataset inserts or updates by name.
+  Status PutDataset(const DatasetInfo& info);
+  Result<std::optional<DatasetInfo>> FindDataset(const std::string& name);
+  Result<std::vector<DatasetInfo>> Datasets();
+
+  // Ingest runs: StartRun returns the new run's id; FinishRun stores its counts and final status.
+  Result<int64_t> StartRun(const IngestRun& run);
+  Status FinishRun(const IngestRun& run);
+  Result<std::vector<IngestRun>> Runs(const std::string& dataset);
+  // Source files already stored for `dataset` (relative paths), for resuming and idempotent reruns.
+  Result<std::vector<std::string>> CompletedFiles(const std::string& dataset);
+
+  // Typed queries. Images come ordered by id; objects by id (their order in the source file).
+  Result<std::vector<Image>> Images(const std::string& dataset, const std::string& split = "");
+  Result<std::optional<Image>> FindImage(const std::string& image_id);
+  Result<std::vector<StoredObject>> Objects(const std::string& image_id);
+  Result<std::vector<ClassCount>> ClassCounts(const std::string& dataset);
+  Result<std::vector<Expression>> Expressions(const std::string& image_id);
+  Result<std::vector<Caption>> Captions(const std::string& image_id);
+  Result<std::vector<Qa>> QaPairs(const std::string& image_id);
+  Result<std::optional<SceneLabel>> SceneLabelOf(const std::string& image_id);
+  Result<std::vector<StoredReject>> Rejects(const RejectFilter& filter);
+  Result<CatalogStats> Stats();
+
+  // PRAGMA integrity_check and foreign_key_check; kCorruption lists the first problems found.
+  Status CheckIntegrity();
+
+  // Creates the secondary indexes that are missing (IF NOT EXISTS); returns how many were built.
+  Result<int> EnsureIndexes();
+  // Drops the secondary indexes the bulk writer rebuilds at the end of a load.
+  Status DropBulkIndexes();
+
+ private:
+  friend class BulkWriter;
+  Catalog(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
+  sqlite3* db() const { return db_; }
+
+  std::string path_;
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace mgrs::catalog

@@ -1,0 +1,255 @@
+// Shared reader helpers.
+#include "readers/common.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <unordered_map>
+
+#include "mgrs/core/text.h"
+#include "mgrs/raster/raster.h"
+
+namespace mgrs::ingest {
+namespace fs = std::filesystem;
+
+bool ParseNumber(std::string_view text, double* value) {
+  if (text.empty()) return false;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, *value);
+  return ec == std::errc() && ptr == end && std::isfinite(*value);
+}
+
+bool ParseInteger(std::string_view text, int64_t* value) {
+  if (text.empty()) return false;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, *value);
+  return ec == std::errc() && ptr == end;
+}
+
+size_t SplitTokens(std::string_view line, std::string_view* tokens, size_t max) {
+  size_t count = 0;
+  size_t i = 0;
+  const size_t n = line.size();
+  while (i < n) {
+    while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' || line[i] == '\v' || line[i] == '\f')) ++i;
+    if (i == n) break;
+    const size_t start = i;
+    while (i < n && !(line[i] == ' ' || line[i] == '\t' || line[i] == '\r' || line[i] == '\v' || line[i] == '\f')) ++i;
+    if (count < max) tokens[count] = line.substr(start, i - start);
+    ++count;
+  }
+  return count;
+}
+
+Result<std::vector<std::string>> ListFilesWithExtension(const std::string& root, const std::string& extension,
+                                                        const std::vector<std::string>& skip_dirs) {
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return NotFound("dataset root " + root + " is not a folder");
+  std::vector<std::string> out;
+  const std::string wanted = ToLowerAscii(extension);
+  fs::recursive_directory_iterator it(root, fs::directory_options::follow_directory_symlink, ec), end;
+  if (ec) return IoError("cannot list " + root + ": " + ec.message());
+  for (; it != end; it.increment(ec)) {
+    if (ec) return IoError("cannot list " + root + ": " + ec.message());
+    const fs::directory_entry& entry = *it;
+    const std::string name = entry.path().filename().string();
+    if (entry.is_directory(ec)) {
+      if (std::find(skip_dirs.begin(), skip_dirs.end(), name) != skip_dirs.end()) it.disable_recursion_pending();
+      continue;
+    }
+    if (!entry.is_regular_file(ec)) continue;
+    if (!EndsWith(ToLowerAscii(name), wanted)) continue;
+    out.push_back(fs::relative(entry.path(), root).generic_string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string SplitFromPath(const std::string& relative_path) {
+  static const char* const kSplits[] = {"train", "val", "validation", "test", "test-dev", "test-challenge", "trainval"};
+  size_t start = 0;
+  while (true) {
+    const size_t slash = relative_path.find('/', start);
+    if (slash == std::string::npos) break;
+    const std::string folder = ToLowerAscii(relative_path.substr(start, slash - start));
+    for (const char* split : kSplits) {
+      if (folder == split) return folder;
+    }
+    start = slash + 1;
+  }
+  return "all";
+}
+
+std::string Stem(const std::string& path) { return fs::path(path).stem().string(); }
+
+std::string ParentOf(const std::string& relative_path) {
+  const size_t slash = relative_path.rfind('/');
+  return slash == std::string::npos ? std::string() : relative_path.substr(0, slash);
+}
+
+std::string JoinPath(const std::string& a, const std::string& b) {
+  if (a.empty()) return b;
+  if (b.empty()) return a;
+  return a + "/" + b;
+}
+
+void AddReject(catalog::SourceBatch* batch, const std::string& path, int64_t line, const char* code,
+               std::string message, std::string raw, int64_t objects, Severity severity) {
+  batch->rejects.push_back(
+      catalog::RejectRecord{MakeDiagnostic(path, line, code, std::move(message), std::move(raw), severity),
+                            severity == Severity::kError ? objects : 0});
+}
+
+std::vector<std::string> ImageCandidates(const std::string& dir, const std::string& stem) {
+  std::vector<std::string> out;
+  for (const char* ext : {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".PNG", ".JPG", ".TIF"}) {
+    out.push_back(JoinPath(dir, stem + ext));
+  }
+  return out;
+}
+
+std::string EffectiveSplit(const ReaderContext& ctx, const SourceFile& file) {
+  return ctx.split.empty() ? file.split : ctx.split;
+}
+
+std::string ImageId(const ReaderContext& ctx, const SourceFile& file, const std::string& stem) {
+  return ctx.dataset + "/" + EffectiveSplit(ctx, file) + "/" + stem;
+}
+
+namespace {
+
+std::string BoxText(const Box& b) {
+  char buffer[160];
+  std::snprintf(buffer, sizeof buffer, "%g %g %g %g", b.x1, b.y1, b.x2, b.y2);
+  return buffer;
+}
+
+// Self-intersecting (edges 0-1 and 2-3, or 1-2 and 3-0, cross) or zero-area quads.
+bool IsInvalidQuad(const Quad& q) {
+  auto cross = [](const Point& o, const Point& a, const Point& b) {
+    return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+  };
+  auto segments_cross = [&](const Point& a, const Point& b, const Point& c, const Point& d) {
+    const double d1 = cross(c, d, a), d2 = cross(c, d, b), d3 = cross(a, b, c), d4 = cross(a, b, d);
+    return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0));
+  };
+  if (segments_cross(q[0], q[1], q[2], q[3]) || segments_cross(q[1], q[2], q[3], q[0])) return true;
+  return PolygonArea(ToPolygon(q)) <= 0;
+}
+
+}  // namespace
+
+void FinishImage(const ReaderContext& ctx, const SourceFile& file, const std::vector<std::string>& candidates,
+                 catalog::ImageRecord record, catalog::SourceBatch* batch,
+                 const std::function<std::string(int64_t)>& raw_line) {
+  const int64_t object_count = static_cast<int64_t>(record.objects.size());
+  bool size_from_image = false;
+  if (ctx.read_images) {
+    std::string found;
+    std::error_code ec;
+    for (const std::string& candidate : candidates) {
+      if (fs::is_regular_file(JoinPath(ctx.root, candidate), ec)) {
+        found = candidate;
+        break;
+      }
+    }
+    std::string found_absolute = found.empty() ? std::string() : JoinPath(ctx.root, found);
+    if (found.empty() && !ctx.image_root.empty()) {
+      const std::string stem = Stem(record.image.id);
+      for (const std::string& candidate : ImageCandidates(ctx.image_root, stem)) {
+        if (fs::is_regular_file(candidate, ec)) {
+          found = found_absolute = candidate;
+          break;
+        }
+      }
+    }
+    if (found.empty()) {
+      AddReject(batch, file.path, 0, code::kMissingImage,
+                "no image for " + record.image.id + " (looked for " +
+                    (candidates.empty() ? std::string("nothing") : candidates.front()) + " and other extensions)",
+                "", object_count);
+      return;
+    }
+    auto info = raster::ReadImageInfo(found_absolute);
+    if (!info.ok()) {
+      AddReject(batch, file.path, 0, code::kUnreadableImage,
+                "cannot read image " + found + ": " + info.status().message(), "", object_count);
+      return;
+    }
+    if (record.image.width > 0 && (record.image.width != info->width || record.image.height != info->height)) {
+      AddReject(batch, file.path, 0, code::kSizeMismatch,
+                "annotation says " + std::to_string(record.image.width) + "x" + std::to_string(record.image.height) +
+                    ", image " + found + " is " + std::to_string(info->width) + "x" + std::to_string(info->height) +
+                    "; using the image's size",
+                "", 0, Severity::kWarning);
+    }
+    record.image.path = found;
+    record.image.width = info->width;
+    record.image.height = info->height;
+    record.image.bands = info->bands;
+    if (info->gsd) record.image.gsd = info->gsd;
+    record.geotransform = info->geotransform;
+    record.crs_wkt = info->crs_wkt;
+    size_from_image = true;
+  }
+
+  // Classes repeat within a file: normalise each spelling once.
+  std::unordered_map<std::string, std::pair<std::string, bool>> class_cache;
+  std::vector<catalog::ObjectRecord> kept;
+  kept.reserve(record.objects.size());
+  const double width = record.image.width, height = record.image.height;
+  for (catalog::ObjectRecord& o : record.objects) {
+    auto cached = class_cache.find(o.object.raw_class);
+    if (cached == class_cache.end()) {
+      std::string key = NormaliseClassKey(o.object.raw_class);
+      const bool known = ctx.known_class_keys.empty() || ctx.known_class_keys.count(key) > 0;
+      cached = class_cache.emplace(o.object.raw_class, std::make_pair(std::move(key), known)).first;
+    }
+    o.object.class_key = cached->second.first;
+    // Built only for the objects that get a reject row: most objects never need it.
+    auto raw = [&] { return raw_line ? raw_line(o.line) : o.object.raw_class + " " + BoxText(o.object.hbb); };
+    if (!cached->second.second) {
+      if (ctx.unknown_class == UnknownClassPolicy::kReject) {
+        AddReject(batch, file.path, o.line, code::kUnknownClass,
+                  "class '" + o.object.raw_class + "' is not in the manifest", raw(), 1);
+        continue;
+      }
+      o.flags |= catalog::kFlagUnknownClass;
+      AddReject(batch, file.path, o.line, code::kUnknownClass,
+                "class '" + o.object.raw_class + "' is not in the manifest; kept and flagged", raw(), 0,
+                Severity::kWarning);
+    }
+    Box& b = o.object.hbb;
+    if (!(b.x2 > b.x1) || !(b.y2 > b.y1)) {
+      AddReject(batch, file.path, o.line, code::kDegenerateBox, "box has no area (" + BoxText(b) + ")", raw(), 1);
+      continue;
+    }
+    if (o.object.quad && IsInvalidQuad(*o.object.quad)) {
+      o.flags |= catalog::kFlagInvalidQuad;
+      AddReject(batch, file.path, o.line, code::kInvalidQuad,
+                "quad self-intersects or has no area; kept as given, HBB from its extremes", raw(), 0,
+                Severity::kWarning);
+    }
+    if (size_from_image && (b.x1 < 0 || b.y1 < 0 || b.x2 > width || b.y2 > height)) {
+      const Box clamped{std::clamp(b.x1, 0.0, width), std::clamp(b.y1, 0.0, height), std::clamp(b.x2, 0.0, width),
+                        std::clamp(b.y2, 0.0, height)};
+      const std::string where = "box " + BoxText(b) + " reaches outside the " + std::to_string(record.image.width) +
+                                "x" + std::to_string(record.image.height) + " image";
+      if (ctx.out_of_bounds == OutOfBoundsPolicy::kReject || !(clamped.x2 > clamped.x1) || !(clamped.y2 > clamped.y1)) {
+        AddReject(batch, file.path, o.line, code::kOutOfBounds,
+                  where + (ctx.out_of_bounds == OutOfBoundsPolicy::kReject ? "" : " entirely"), raw(), 1);
+        continue;
+      }
+      b = clamped;
+      o.flags |= catalog::kFlagClamped;
+      AddReject(batch, file.path, o.line, code::kOutOfBounds, where + "; HBB clamped, quad kept as given", raw(), 0,
+                Severity::kWarning);
+    }
+    kept.push_back(std::move(o));
+  }
+  record.objects = std::move(kept);
+  batch->images.push_back(std::move(record));
+}
+
+}  // namespace mgrs::ingest

@@ -1,0 +1,78 @@
+// What the readers share: number parsing, file listing, split inference, the image lookup and the manifest's
+// policies applied to every object (unknown classes, boxes outside the image, degenerate geometry).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mgrs/catalog/batch.h"
+#include "mgrs/ingest/reader.h"
+
+namespace mgrs::ingest {
+
+// Reject codes (docs/catalog.md lists them with their meaning).
+namespace code {
+inline constexpr const char* kTruncatedLine = "TRUNCATED_LINE";
+inline constexpr const char* kExtraFields = "EXTRA_FIELDS";
+inline constexpr const char* kBadNumber = "BAD_NUMBER";
+inline constexpr const char* kBadHeader = "BAD_HEADER";
+inline constexpr const char* kInvalidUtf8 = "INVALID_UTF8";
+inline constexpr const char* kUnknownClass = "UNKNOWN_CLASS";
+inline constexpr const char* kOutOfBounds = "OUT_OF_BOUNDS";
+inline constexpr const char* kDegenerateBox = "DEGENERATE_BOX";
+inline constexpr const char* kInvalidQuad = "INVALID_QUAD";
+inline constexpr const char* kMissingImage = "MISSING_IMAGE";
+inline constexpr const char* kUnreadableImage = "UNREADABLE_IMAGE";
+inline constexpr const char* kSizeMismatch = "SIZE_MISMATCH";
+inline constexpr const char* kBadXml = "BAD_XML";
+inline constexpr const char* kMissingField = "MISSING_FIELD";
+inline constexpr const char* kBadPoints = "BAD_POINTS";
+}  // namespace code
+
+// Strict decimal parsing of a whole token (from_chars: no locale, no leading '+', no trailing junk, finite only).
+bool ParseNumber(std::string_view text, double* value);
+bool ParseInteger(std::string_view text, int64_t* value);
+
+// Splits on ASCII whitespace into at most `max` tokens; returns the count (more than max means "too many").
+size_t SplitTokens(std::string_view line, std::string_view* tokens, size_t max);
+
+// Every regular file under `root` whose name ends with `extension` (case-insensitive), relative, sorted, with
+// "/" separators. Folders named in `skip_dirs` are not entered.
+Result<std::vector<std::string>> ListFilesWithExtension(const std::string& root, const std::string& extension,
+                                                        const std::vector<std::string>& skip_dirs = {});
+
+// The first folder of `relative_path` that is a split name (train, val, validation, test, test-dev,
+// test-challenge, trainval); "all" when none is.
+std::string SplitFromPath(const std::string& relative_path);
+std::string Stem(const std::string& path);
+std::string ParentOf(const std::string& relative_path);  // "" for a file at the root
+std::string JoinPath(const std::string& a, const std::string& b);
+
+void AddReject(catalog::SourceBatch* batch, const std::string& path, int64_t line, const char* code,
+               std::string message, std::string raw, int64_t objects, Severity severity = Severity::kError);
+
+// Completes one image of a batch and moves it in:
+//  - unless --no-images: finds the image among `candidates` (paths relative to the root, tried in order, then
+//    <image_root>/<stem>.<ext>) and reads its header (size, bands, GSD, georeferencing); a missing or unreadable
+//    image rejects the whole record (MISSING_IMAGE / UNREADABLE_IMAGE) and all its objects;
+//  - applies the manifest to every object: unknown classes (flag + warning, or reject), degenerate boxes
+//    (reject), invalid quads (flag + warning) and, when the image size is known from the image, boxes outside it
+//    (clamp + warning, or reject).
+// `record.image.width/height` may hold the annotation's size (used under --no-images, checked otherwise).
+// `raw_line` gives an object's source text for its reject (by ObjectRecord::line); without it the reject shows the
+// class and box.
+void FinishImage(const ReaderContext& ctx, const SourceFile& file, const std::vector<std::string>& candidates,
+                 catalog::ImageRecord record, catalog::SourceBatch* batch,
+                 const std::function<std::string(int64_t)>& raw_line = {});
+
+// The candidates "<dir>/<stem>.<ext>" for the usual image extensions.
+std::vector<std::string> ImageCandidates(const std::string& dir, const std::string& stem);
+
+// "dataset/split/stem".
+std::string ImageId(const ReaderContext& ctx, const SourceFile& file, const std::string& stem);
+std::string EffectiveSplit(const ReaderContext& ctx, const SourceFile& file);
+
+}  // namespace mgrs::ingest

@@ -1,0 +1,105 @@
+// DIOR (horizontal, VOC XML) and DIOR-R (oriented, <robndbox> corners): Annotations/{Oriented,Horizontal}
+// Bounding Boxes/*.xml, JPEGImages-{trainval,test}/, splits from ImageSets/Main/{train,val,test}.txt
+// (datasets.md section 2). When both annotation folders exist the oriented one is read: it has the quads.
+#include <filesystem>
+#include <map>
+
+#include "mgrs/core/files.h"
+#include "mgrs/core/text.h"
+#include "readers/formats.h"
+#include "readers/voc.h"
+
+namespace mgrs::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+
+// id -> split from ImageSets/Main/<split>.txt (per-class lists, "<class>_<split>.txt", are skipped).
+Result<std::map<std::string, std::string>> ReadImageSets(const std::string& root) {
+  std::map<std::string, std::string> split_of;
+  const fs::path folder = fs::path(root) / "ImageSets" / "Main";
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) return split_of;
+  std::vector<fs::path> lists;
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() == ".txt" && name.find('_') == std::string::npos) lists.push_back(entry.path());
+  }
+  std::sort(lists.begin(), lists.end());
+  for (const fs::path& list : lists) {
+    auto reader = LineReader::Open(list.string());
+    if (!reader.ok()) return reader.status();
+    std::string line;
+    while (reader->Next(&line)) {
+      const std::string id(TrimAscii(line));
+      if (!id.empty()) split_of.emplace(id, list.stem().string());
+    }
+    MGRS_RETURN_IF_ERROR(reader->status());
+  }
+  return split_of;
+}
+
+class DiorReader : public FormatReader {
+ public:
+  Result<std::vector<SourceFile>> ListFiles(const ReaderContext& ctx) const override {
+    std::string folder;
+    std::error_code ec;
+    for (const char* candidate :
+         {"Annotations/Oriented Bounding Boxes", "Annotations/Horizontal Bounding Boxes", "Annotations"}) {
+      if (fs::is_directory(JoinPath(ctx.root, candidate), ec)) {
+        folder = candidate;
+        break;
+      }
+    }
+    auto xmls = ListFilesWithExtension(folder.empty() ? ctx.root : JoinPath(ctx.root, folder), ".xml",
+                                       {"Oriented Bounding Boxes", "Horizontal Bounding Boxes"});
+    if (!xmls.ok()) return xmls.status();
+    if (xmls->empty()) return NotFound("no DIOR annotation XML under " + ctx.root);
+    auto split_of = ReadImageSets(ctx.root);
+    if (!split_of.ok()) return split_of.status();
+    std::vector<SourceFile> out;
+    for (const std::string& relative : *xmls) {
+      SourceFile file;
+      file.path = JoinPath(folder, relative);
+      file.stem = Stem(relative);
+      auto split = split_of->find(file.stem);
+      file.split = split != split_of->end() ? split->second : SplitFromPath(file.path);
+      out.push_back(std::move(file));
+    }
+    return out;
+  }
+
+  Result<catalog::SourceBatch> Read(const SourceFile& file, const ReaderContext& ctx) const override {
+    catalog::SourceBatch batch;
+    batch.file = file.path;
+    xml::Document doc = ParseAnnotationXml(ctx, file.path, &batch);
+    if (!doc) return batch;
+    const xmlNode* annotation = xml::Root(doc);
+    catalog::ImageRecord record;
+    record.image.id = ImageId(ctx, file, file.stem);
+    record.image.dataset = ctx.dataset;
+    record.image.split = EffectiveSplit(ctx, file);
+    ReadVocSize(annotation, &record);
+    for (const xmlNode* node : xml::Children(annotation, "object")) {
+      catalog::ObjectRecord object;
+      if (ReadVocObject(node, file.path, &object, &batch)) record.objects.push_back(std::move(object));
+    }
+    std::vector<std::string> candidates;
+    std::vector<std::string> stems = {file.stem};
+    const std::string filename_stem = Stem(xml::ChildText(annotation, "filename"));
+    if (!filename_stem.empty() && filename_stem != file.stem) stems.push_back(filename_stem);
+    for (const std::string& stem : stems) {
+      for (const char* dir : {"JPEGImages-trainval", "JPEGImages-test", "JPEGImages"}) {
+        for (std::string& c : ImageCandidates(dir, stem)) candidates.push_back(std::move(c));
+      }
+    }
+    FinishImage(ctx, file, candidates, std::move(record), &batch);
+    return batch;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<FormatReader> MakeDiorReader() { return std::make_unique<DiorReader>(); }
+
+}  // namespace mgrs::ingest

@@ -1,0 +1,121 @@
+// VOC XML helpers.
+#include "readers/voc.h"
+
+namespace mgrs::ingest {
+
+xml::Document ParseAnnotationXml(const ReaderContext& ctx, const std::string& path, catalog::SourceBatch* batch) {
+  std::string error;
+  int line = 0;
+  xml::Document doc = xml::ParseFile(JoinPath(ctx.root, path), &error, &line);
+  if (!doc) {
+    AddReject(batch, path, line, code::kBadXml, "malformed XML: " + error, "", 0);
+    return nullptr;
+  }
+  const xmlNode* root = xml::Root(doc);
+  if (!xml::IsNamed(root, "annotation")) {
+    AddReject(batch, path, xml::Line(root), code::kMissingField, "the root element is not <annotation>", "", 0);
+    return nullptr;
+  }
+  return doc;
+}
+
+void ReadVocSize(const xmlNode* annotation, catalog::ImageRecord* record) {
+  const xmlNode* size = xml::Child(annotation, "size");
+  int64_t width = 0, height = 0;
+  if (ParseInteger(xml::ChildText(size, "width"), &width) && ParseInteger(xml::ChildText(size, "height"), &height) &&
+      width > 0 && height > 0 && width < (1 << 30) && height < (1 << 30)) {
+    record->image.width = static_cast<int>(width);
+    record->image.height = static_cast<int>(height);
+  }
+}
+
+namespace {
+
+std::string ObjectText(const xmlNode* object) {
+  xmlBuffer* buffer = xmlBufferCreate();
+  xmlNodeDump(buffer, object->doc, const_cast<xmlNode*>(object), 0, 0);
+  std::string text(reinterpret_cast<const char*>(xmlBufferContent(buffer)), xmlBufferLength(buffer));
+  xmlBufferFree(buffer);
+  return text;
+}
+
+// Reads the numeric children `names` of `parent` into `values`; names the first missing or bad one.
+bool ReadNumbers(const xmlNode* parent, const char* const* names, int count, double* values, std::string* bad,
+                 bool* missing) {
+  for (int i = 0; i < count; ++i) {
+    const xmlNode* child = xml::Child(parent, names[i]);
+    if (!child) {
+      *bad = names[i];
+      *missing = true;
+      return false;
+    }
+    if (!ParseNumber(xml::Text(child), &values[i])) {
+      *bad = names[i];
+      *missing = false;
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ReadVocObject(const xmlNode* object, const std::string& path, catalog::ObjectRecord* out,
+                   catalog::SourceBatch* batch) {
+  const int line = xml::Line(object);
+  out->line = line;
+  out->object.raw_class = xml::ChildText(object, "name");
+  if (out->object.raw_class.empty()) {
+    AddReject(batch, path, line, code::kMissingField, "<object> has no <name>", ObjectText(object), 1);
+    return false;
+  }
+  std::string bad;
+  bool missing = false;
+  if (const xmlNode* rotated = xml::Child(object, "robndbox")) {
+    static const char* const kCorners[] = {"x_left_top",     "y_left_top",     "x_right_top",   "y_right_top",
+                                           "x_right_bottom", "y_right_bottom", "x_left_bottom", "y_left_bottom"};
+    double v[8];
+    if (!ReadNumbers(rotated, kCorners, 8, v, &bad, &missing)) {
+      AddReject(batch, path, line, missing ? code::kMissingField : code::kBadNumber,
+                "<robndbox> " + std::string(missing ? "lacks <" : "has a non-numeric <") + bad + ">",
+                ObjectText(object), 1);
+      return false;
+    }
+    const Quad quad = {Point{v[0], v[1]}, Point{v[2], v[3]}, Point{v[4], v[5]}, Point{v[6], v[7]}};
+    out->object.quad = quad;
+    out->object.hbb = BoundingBox(quad);
+  } else if (const xmlNode* box = xml::Child(object, "bndbox")) {
+    static const char* const kSides[] = {"xmin", "ymin", "xmax", "ymax"};
+    double v[4];
+    if (!ReadNumbers(box, kSides, 4, v, &bad, &missing)) {
+      AddReject(batch, path, line, missing ? code::kMissingField : code::kBadNumber,
+                "<bndbox> " + std::string(missing ? "lacks <" : "has a non-numeric <") + bad + ">", ObjectText(object),
+                1);
+      return false;
+    }
+    out->object.hbb = Box{v[0], v[1], v[2], v[3]};
+  } else {
+    AddReject(batch, path, line, code::kMissingField, "<object> has neither <robndbox> nor <bndbox>",
+              ObjectText(object), 1);
+    return false;
+  }
+  for (const char* flag : {"difficult", "truncated"}) {
+    const xmlNode* node = xml::Child(object, flag);
+    if (!node) continue;
+    int64_t value = 0;
+    if (!ParseInteger(xml::Text(node), &value) || value < 0) {
+      AddReject(batch, path, line, code::kBadNumber, std::string("<") + flag + "> is not a non-negative integer",
+                ObjectText(object), 1);
+      return false;
+    }
+    if (flag[0] == 'd') {
+      out->difficulty = static_cast<int>(std::min<int64_t>(value, 1000));
+      out->object.difficult = value >= 1;
+    } else {
+      out->object.truncated = value >= 1;
+    }
+  }
+  return true;
+}
+
+}  // namespace mgrs::ingest

@@ -1,0 +1,25 @@
+// PASCAL-VOC style XML shared by DIOR, DIOR-R, HRRSD, RSOD and DIOR-RSVG: <annotation> with <size> and
+// <object> elements holding <name> and a <bndbox> or DIOR-R's <robndbox> (named corners).
+#pragma once
+
+#include <string>
+
+#include "readers/common.h"
+#include "xml.h"
+
+namespace mgrs::ingest {
+
+// Parses `path` (relative to ctx.root). On malformed XML or a root other than <annotation> adds a whole-file
+// reject (BAD_XML / MISSING_FIELD) and returns nullptr.
+xml::Document ParseAnnotationXml(const ReaderContext& ctx, const std::string& path, catalog::SourceBatch* batch);
+
+// Reads <size><width>/<height> into the record when present and positive.
+void ReadVocSize(const xmlNode* annotation, catalog::ImageRecord* record);
+
+// Reads one <object>: only its own <name> child (never a nested or sibling one: HRRSD's <owner><name> trap),
+// and its <robndbox> (corners left_top, right_top, right_bottom, left_bottom) or <bndbox>. Returns false after
+// adding a reject (MISSING_FIELD, BAD_NUMBER) to the batch.
+bool ReadVocObject(const xmlNode* object, const std::string& path, catalog::ObjectRecord* out,
+                   catalog::SourceBatch* batch);
+
+}  // namespace mgrs::ingest

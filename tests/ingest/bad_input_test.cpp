@@ -1,0 +1,190 @@
+// One bad-input fixture per reject code (tests/fixtures/ingest/<format>/<code>/): each becomes a reject with its
+// file, line and code, and the run goes on. Images the fixtures need are written at test time.
+#include <gtest/gtest.h>
+
+#include "ingest_helpers.h"
+#include "test_support.h"
+
+namespace mgrs::ingest {
+namespace {
+
+using testing_helpers::AllRejects;
+using testing_helpers::CopyFixtureTree;
+using testing_helpers::MustIngest;
+using testing_helpers::OptionsFor;
+using testing_helpers::WritePng;
+
+struct Expected {
+  std::string file;
+  int64_t line;
+  std::string code;
+  Severity severity;
+};
+
+// Ingests the fixture and checks that the rejects are exactly `expected`, in order.
+IngestSummary ExpectRejects(const IngestOptions& options, const std::vector<Expected>& expected) {
+  const IngestSummary summary = MustIngest(options);
+  const auto rejects = AllRejects(options.catalog_path);
+  EXPECT_EQ(rejects.size(), expected.size());
+  for (size_t i = 0; i < std::min(rejects.size(), expected.size()); ++i) {
+    const Diagnostic& d = rejects[i].record.diagnostic;
+    EXPECT_EQ(d.path, expected[i].file) << d.ToString();
+    EXPECT_EQ(d.line, expected[i].line) << d.ToString();
+    EXPECT_EQ(d.code, expected[i].code) << d.ToString();
+    EXPECT_EQ(d.severity, expected[i].severity) << d.ToString();
+  }
+  return summary;
+}
+
+IngestOptions NoImages(const std::string& name, const std::string& format, const std::string& fixture) {
+  const std::string scratch = testing::ScratchDir(name);
+  IngestOptions options = OptionsFor(scratch, format, testing::FixtureFile(fixture));
+  options.read_images = false;
+  return options;
+}
+
+constexpr Severity kError = Severity::kError;
+constexpr Severity kWarning = Severity::kWarning;
+const std::string kDotaFile = "labelTxt/T0001.txt";
+
+TEST(BadInputTest, TruncatedLine) {
+  const auto summary = ExpectRejects(NoImages("bad-truncated", "dota", "ingest/dota/truncated_line"),
+                                     {{kDotaFile, 4, "TRUNCATED_LINE", kError}});
+  EXPECT_EQ(summary.objects_accepted, 2);  // the lines before and after are kept
+  EXPECT_EQ(summary.objects_rejected, 1);
+}
+
+TEST(BadInputTest, ExtraFields) {
+  ExpectRejects(NoImages("bad-extra", "dota", "ingest/dota/extra_fields"), {{kDotaFile, 2, "EXTRA_FIELDS", kError}});
+}
+
+TEST(BadInputTest, NonNumericCoordinateAndDifficulty) {
+  ExpectRejects(NoImages("bad-number", "dota", "ingest/dota/bad_number"),
+                {{kDotaFile, 2, "BAD_NUMBER", kError}, {kDotaFile, 3, "BAD_NUMBER", kError}});
+}
+
+TEST(BadInputTest, BadGsdHeaderIsAWarning) {
+  const auto summary =
+      ExpectRejects(NoImages("bad-header", "dota", "ingest/dota/bad_header"), {{kDotaFile, 2, "BAD_HEADER", kWarning}});
+  EXPECT_EQ(summary.objects_accepted, 1);
+}
+
+TEST(BadInputTest, InvalidUtf8) {
+  ExpectRejects(NoImages("bad-utf8", "dota", "ingest/dota/invalid_utf8"), {{kDotaFile, 2, "INVALID_UTF8", kError}});
+}
+
+TEST(BadInputTest, UnknownClassIsKeptAndFlaggedByDefault) {
+  const IngestOptions options = NoImages("bad-class-keep", "dota", "ingest/dota/unknown_class");
+  const auto summary = ExpectRejects(options, {{kDotaFile, 2, "UNKNOWN_CLASS", kWarning}});
+  EXPECT_EQ(summary.objects_accepted, 2);
+  auto catalog = testing_helpers::OpenCatalog(options.catalog_path);
+  auto objects = catalog->Objects("dota/all/T0001");
+  ASSERT_TRUE(objects.ok());
+  EXPECT_EQ((*objects)[1].flags, catalog::kFlagUnknownClass);
+  auto classes = catalog->ClassCounts("dota");
+  ASSERT_TRUE(classes.ok());
+  ASSERT_EQ(classes->size(), 2u);
+  EXPECT_FALSE((*classes)[1].known);  // "spaceship", after "plane"
+}
+
+TEST(BadInputTest, UnknownClassIsRejectedWhenTheManifestSaysSo) {
+  IngestOptions options = NoImages("bad-class-reject", "dota", "ingest/dota/unknown_class");
+  options.manifest_path = testing::FixtureFile("ingest/dota/reject_policy_manifest.json");
+  const auto summary = ExpectRejects(options, {{kDotaFile, 2, "UNKNOWN_CLASS", kError}});
+  EXPECT_EQ(summary.objects_accepted, 1);
+}
+
+TEST(BadInputTest, BoxesOutsideTheImageAreClampedOrRejected) {
+  const std::string scratch = testing::ScratchDir("bad-bounds-clamp");
+  const std::string root = CopyFixtureTree("ingest/dota/out_of_bounds", scratch);
+  WritePng(root + "/images/T0001.png", 100, 100);
+  IngestOptions options = OptionsFor(scratch, "dota", root);
+  // Line 2 (x 90..130) is clamped to the 100 px width; line 3 (200..240) lies entirely outside.
+  const auto summary =
+      ExpectRejects(options, {{kDotaFile, 2, "OUT_OF_BOUNDS", kWarning}, {kDotaFile, 3, "OUT_OF_BOUNDS", kError}});
+  EXPECT_EQ(summary.objects_accepted, 2);
+  auto catalog = testing_helpers::OpenCatalog(options.catalog_path);
+  auto objects = catalog->Objects("dota/all/T0001");
+  ASSERT_TRUE(objects.ok());
+  ASSERT_EQ(objects->size(), 2u);
+  EXPECT_EQ((*objects)[1].object.hbb, (Box{90, 10, 100, 40}));
+  EXPECT_EQ((*(*objects)[1].object.quad)[1], (Point{130, 10}));  // the quad stays as given
+  EXPECT_EQ((*objects)[1].flags, catalog::kFlagClamped);
+}
+
+TEST(BadInputTest, BoxesOutsideTheImageAreRejectedWhenTheManifestSaysSo) {
+  const std::string scratch = testing::ScratchDir("bad-bounds-reject");
+  const std::string root = CopyFixtureTree("ingest/dota/out_of_bounds", scratch);
+  WritePng(root + "/images/T0001.png", 100, 100);
+  IngestOptions options = OptionsFor(scratch, "dota", root);
+  options.manifest_path = testing::FixtureFile("ingest/dota/reject_policy_manifest.json");
+  const auto summary =
+      ExpectRejects(options, {{kDotaFile, 2, "OUT_OF_BOUNDS", kError}, {kDotaFile, 3, "OUT_OF_BOUNDS", kError}});
+  EXPECT_EQ(summary.objects_accepted, 1);
+}
+
+TEST(BadInputTest, DegenerateBox) {
+  ExpectRejects(NoImages("bad-degenerate", "dota", "ingest/dota/degenerate_box"),
+                {{kDotaFile, 2, "DEGENERATE_BOX", kError}});
+}
+
+TEST(BadInputTest, SelfIntersectingQuadIsKeptWithAWarning) {
+  const auto summary = ExpectRejects(NoImages("bad-quad", "dota", "ingest/dota/invalid_quad"),
+                                     {{kDotaFile, 2, "INVALID_QUAD", kWarning}});
+  EXPECT_EQ(summary.objects_accepted, 2);
+}
+
+TEST(BadInputTest, MissingImageRejectsTheFileAndCountsItsObjects) {
+  const std::string scratch = testing::ScratchDir("bad-missing-image");
+  IngestOptions options = OptionsFor(scratch, "dota", testing::FixtureFile("ingest/dota/missing_image"));
+  const auto summary = ExpectRejects(options, {{kDotaFile, 0, "MISSING_IMAGE", kError}});
+  EXPECT_EQ(summary.images, 0);
+  EXPECT_EQ(summary.objects_rejected, 2);
+}
+
+TEST(BadInputTest, UnreadableImage) {
+  const std::string scratch = testing::ScratchDir("bad-unreadable-image");
+  IngestOptions options = OptionsFor(scratch, "dota", testing::FixtureFile("ingest/dota/unreadable_image"));
+  const auto summary = ExpectRejects(options, {{kDotaFile, 0, "UNREADABLE_IMAGE", kError}});
+  EXPECT_EQ(summary.objects_rejected, 1);
+}
+
+TEST(BadInputTest, DuplicateImageName) {
+  // a/labelTxt/T0001.txt and b/labelTxt/T0001.txt both name dota/all/T0001; the second (2 objects) is rejected.
+  const auto summary = ExpectRejects(NoImages("bad-duplicate", "dota", "ingest/dota/duplicate_image"),
+                                     {{"b/labelTxt/T0001.txt", 0, "DUPLICATE_IMAGE", kError}});
+  EXPECT_EQ(summary.images, 1);
+  EXPECT_EQ(summary.objects_accepted, 1);
+  EXPECT_EQ(summary.objects_rejected, 2);
+  EXPECT_EQ(summary.rejects_by_code.at("DUPLICATE_IMAGE"), 1);
+}
+
+TEST(BadInputTest, AnnotationSizeDisagreeingWithTheImage) {
+  const std::string scratch = testing::ScratchDir("bad-size");
+  const std::string root = CopyFixtureTree("ingest/dior/size_mismatch", scratch);
+  WritePng(root + "/JPEGImages/00001.png", 800, 800);  // the XML says 900x900
+  const auto summary =
+      ExpectRejects(OptionsFor(scratch, "dior", root), {{"Annotations/00001.xml", 0, "SIZE_MISMATCH", kWarning}});
+  EXPECT_EQ(summary.objects_accepted, 1);
+}
+
+TEST(BadInputTest, MalformedXml) {
+  const auto summary = ExpectRejects(NoImages("bad-xml", "dior", "ingest/dior/bad_xml"),
+                                     {{"Annotations/00001.xml", 13, "BAD_XML", kError}});
+  EXPECT_EQ(summary.images, 0);
+}
+
+TEST(BadInputTest, ObjectWithoutName) {
+  const auto summary = ExpectRejects(NoImages("bad-field", "dior", "ingest/dior/missing_field"),
+                                     {{"Annotations/00001.xml", 15, "MISSING_FIELD", kError}});
+  EXPECT_EQ(summary.objects_accepted, 1);
+}
+
+TEST(BadInputTest, Fair1mObjectWithThreePoints) {
+  const auto summary = ExpectRejects(NoImages("bad-points", "fair1m", "ingest/fair1m/bad_points"),
+                                     {{"train/labelXml/0.xml", 9, "BAD_POINTS", kError}});
+  EXPECT_EQ(summary.objects_accepted, 1);
+}
+
+}  // namespace
+}  // namespace mgrs::ingest
