@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "mgrs/metrics/inputs.h"
+#include "mgrs/metrics/presets.h"
 #include "tasks.h"
 
 namespace mgrs::metrics {
@@ -17,11 +18,16 @@ using nlohmann::ordered_json;
 constexpr Task kTaskOrder[] = {Task::kCaption, Task::kVqa, Task::kGrounding, Task::kCounting, Task::kClassification};
 
 // The task scorers, in one table.
-Result<TaskOutcome> ScoreTask(Task task, const TaskSamples& input, const ScoreOptions& options) {
+Result<TaskOutcome> ScoreTask(Task task, const TaskSamples& input, const ScoreOptions& options,
+                              const Conventions& conventions) {
   switch (task) {
     case Task::kCaption: return internal::ScoreCaptionTask(input, options);
-    default: return Status(StatusCode::kUnimplemented, std::string("no scorer for task ") + TaskName(task));
+    case Task::kVqa: return internal::ScoreVqaTask(input, conventions);
+    case Task::kClassification: return internal::ScoreClassificationTask(input, conventions);
+    case Task::kCounting: return internal::ScoreCountingTask(input, conventions);
+    case Task::kGrounding: return internal::ScoreGroundingTask(input, conventions);
   }
+  return Internal("unknown task");
 }
 
 }  // namespace
@@ -37,6 +43,9 @@ Result<Report> Score(const ScoreOptions& options) {
   if (!gt_format.ok()) return gt_format.status();
   auto pred_format = ParsePredictionFormat(options.pred_format);
   if (!pred_format.ok()) return pred_format.status();
+  auto conventions = PresetConventions(options.preset);
+  if (!conventions.ok()) return conventions.status();
+  MGRS_RETURN_IF_ERROR(ApplyConventionOverrides(options, &*conventions));
   std::optional<Task> only_task;
   if (options.task != "auto") {
     auto task = ParseTask(options.task);
@@ -87,6 +96,7 @@ Result<Report> Score(const ScoreOptions& options) {
 
   ordered_json settings;
   settings["preset"] = options.preset;
+  if (!conventions->notes.empty()) settings["preset_notes"] = conventions->notes;
   settings["task"] = options.task;
   settings["threads"] = options.threads;
   settings["missing_predictions"] = options.only_predicted
@@ -97,7 +107,7 @@ Result<Report> Score(const ScoreOptions& options) {
   for (Task task : kTaskOrder) {
     const auto it = by_task.find(static_cast<int>(task));
     if (it == by_task.end()) continue;
-    auto outcome = ScoreTask(task, it->second, options);
+    auto outcome = ScoreTask(task, it->second, options, *conventions);
     if (!outcome.ok()) return outcome.status();
     for (const auto& [key, value] : outcome->settings.items()) settings[key] = value;
     ordered_json summary = std::move(outcome->summary);

@@ -172,5 +172,59 @@ TEST(CliTest, MissingMeteorDataExitsOneAndNamesTheFolder) {
   EXPECT_NE(out.find("/nonexistent/m"), std::string::npos) << out;
 }
 
+TEST(CliTest, WritesMarkdownAndHtmlReports) {
+  const std::string dir = mgrs::testing::ScratchDir("cli-md-html");
+  std::string out;
+  ASSERT_EQ(Score("mixed_gt.jsonl", "mixed_pred.jsonl", &out,
+                  "--markdown " + dir + "/r.md --html " + dir + "/r.html --name skymoe"),
+            0)
+      << out;
+  std::ifstream md(dir + "/r.md"), html(dir + "/r.html");
+  std::stringstream md_text, html_text;
+  md_text << md.rdbuf();
+  html_text << html.rdbuf();
+  EXPECT_NE(md_text.str().find("| skymoe |"), std::string::npos) << md_text.str();
+  EXPECT_NE(html_text.str().find("<svg"), std::string::npos);
+}
+
+TEST(CliTest, CompareWritesARadarPage) {
+  const std::string dir = mgrs::testing::ScratchDir("cli-compare");
+  std::string out;
+  ASSERT_EQ(Score("mixed_gt.jsonl", "mixed_pred.jsonl", &out, "--json " + dir + "/a.json"), 0) << out;
+  ASSERT_EQ(Score("mixed_gt.jsonl", "mixed_pred_b.jsonl", &out, "--json " + dir + "/b.json"), 0) << out;
+  ASSERT_EQ(mgrs::testing::RunCommand(std::string(MGRS_SCORE_TOOL) + " compare " + dir + "/a.json " + dir +
+                                          "/b.json --html " + dir + "/c.html",
+                                      &out),
+            0)
+      << out;
+  std::ifstream html(dir + "/c.html");
+  std::stringstream text;
+  text << html.rdbuf();
+  EXPECT_NE(text.str().find("All tasks (radar)"), std::string::npos);
+  EXPECT_NE(text.str().find("<td>a</td>"), std::string::npos);
+  EXPECT_NE(text.str().find("<td>b</td>"), std::string::npos);
+}
+
+TEST(CliTest, CompareRejectsAFileThatIsNotAReport) {
+  std::string out;
+  EXPECT_EQ(mgrs::testing::RunCommand(std::string(MGRS_SCORE_TOOL) + " compare " + Fixture("coco_results.json"), &out),
+            1);
+  EXPECT_NE(out.find("not an mgrs-score JSON report"), std::string::npos) << out;
+}
+
+TEST(CliTest, GroundingParseFailuresAreListedNotFatal) {
+  const std::string dir = mgrs::testing::ScratchDir("cli-grounding-bad");
+  std::string out;
+  EXPECT_EQ(Score("grounding_gt.jsonl", "grounding_bad_boxes_pred.jsonl", &out, "--json " + dir + "/r.json"), 0) << out;
+  std::ifstream in(dir + "/r.json");
+  EXPECT_EQ(nlohmann::json::parse(in)["tasks"]["grounding"]["parse_failure_ids"].size(), 4u);
+}
+
+TEST(CliTest, UnknownPresetExitsTwo) {
+  std::string out;
+  EXPECT_EQ(Score("vqa_gt.jsonl", "vqa_pred.jsonl", &out, "--preset nonesuch"), 2) << out;
+  EXPECT_NE(out.find("unknown preset 'nonesuch'"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace mgrs

@@ -31,7 +31,7 @@ struct ScoreOptions {
 
   // VQA, classification, counting, grounding: empty = the preset's rule (see presets.h for the names).
   std::string vqa_mode, classification_mode, counting_mode;
-  std::string coord_scale, iou_convention, threshold_op, on_parse_fail, box_mode;
+  std::string box_format, coord_scale, iou_convention, threshold_op, on_parse_fail, box_mode;
 
   int threads = 0;          // 0 = all cores; results are identical for any value
   int64_t max_rejects = 0;  // unusable prediction records tolerated before the run fails (exit code 3)
