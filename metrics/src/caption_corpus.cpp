@@ -3,7 +3,6 @@
 #include "mgrs/metrics/caption_corpus.h"
 
 #include <string_view>
-#include <unordered_map>
 
 #include "caption_corpus_data.h"
 #include "ngram_table.h"
@@ -13,8 +12,8 @@
 namespace mgrs::metrics {
 namespace {
 
-using internal::NgramKey;
-using internal::NgramTable;
+using internal::PairTable;
+using internal::WordTable;
 
 // Python's str.isspace() code points (what str.split() splits on).
 bool IsPythonSpace(char32_t c) {
@@ -65,23 +64,17 @@ void SplitOnSpace(std::string_view s, std::vector<std::string_view>* out) {
 // Marks a per-thread id of a 2- to 4-gram (as opposed to a word id) until ids are made global.
 constexpr uint32_t kLongNgram = 0x80000000u;
 
+// Per-thread n-gram ids carry their order in the top two bits until they are made global (step 5).
+constexpr uint32_t kOrderShift = 30;
+constexpr uint32_t kLocalMask = (1u << kOrderShift) - 1;
+
 struct Worker {
   std::vector<Span> words, rouge, ngrams;
   std::vector<uint32_t> word_ids, rouge_ids, ngram_ids;
-  std::unordered_map<std::string_view, uint32_t> vocabulary;
-  std::vector<std::string_view> vocabulary_order;
+  WordTable vocabulary;
   std::vector<uint32_t> word_remap;
-  NgramTable ngram_table;
-  std::vector<uint32_t> ngram_remap;
-
-  uint32_t Intern(std::string_view word) {
-    // find() first: emplace() would allocate a node even for a word already present.
-    if (const auto it = vocabulary.find(word); it != vocabulary.end()) return it->second;
-    const uint32_t id = static_cast<uint32_t>(vocabulary_order.size());
-    vocabulary.emplace(word, id);
-    vocabulary_order.push_back(word);
-    return id;
-  }
+  PairTable tables[3];                   // 2-, 3- and 4-grams: (id of the first n-1 words, last word)
+  std::vector<uint32_t> ngram_remap[3];  // local id -> global id, per order
 };
 
 }  // namespace
@@ -111,14 +104,14 @@ CaptionCorpus CaptionCorpus::Build(const std::vector<CaptionItem>& items, int th
         PythonSplit(text, &tokens, &simple);
         const uint32_t begin_word = static_cast<uint32_t>(w.word_ids.size());
         w.words.push_back({begin_word, static_cast<uint32_t>(tokens.size())});
-        for (std::string_view token : tokens) w.word_ids.push_back(w.Intern(token));
+        for (std::string_view token : tokens) w.word_ids.push_back(w.vocabulary.Intern(token));
         if (simple) {
           w.rouge.push_back({static_cast<uint32_t>(w.rouge_ids.size()), static_cast<uint32_t>(tokens.size())});
           w.rouge_ids.insert(w.rouge_ids.end(), w.word_ids.begin() + begin_word, w.word_ids.end());
         } else {
           SplitOnSpace(text, &tokens);
           w.rouge.push_back({static_cast<uint32_t>(w.rouge_ids.size()), static_cast<uint32_t>(tokens.size())});
-          for (std::string_view token : tokens) w.rouge_ids.push_back(w.Intern(token));
+          for (std::string_view token : tokens) w.rouge_ids.push_back(w.vocabulary.Intern(token));
         }
       }
     }
@@ -126,16 +119,15 @@ CaptionCorpus CaptionCorpus::Build(const std::vector<CaptionItem>& items, int th
   // 2. One vocabulary.
   uint32_t vocabulary_size = 0;
   {
-    std::unordered_map<std::string_view, uint32_t> global;
+    WordTable global;
     for (Worker& w : workers) {
-      w.word_remap.resize(w.vocabulary_order.size());
-      for (size_t i = 0; i < w.vocabulary_order.size(); ++i) {
-        w.word_remap[i] = global.emplace(w.vocabulary_order[i], static_cast<uint32_t>(global.size())).first->second;
-      }
+      const auto& words = w.vocabulary.words();
+      w.word_remap.resize(words.size());
+      for (size_t i = 0; i < words.size(); ++i) w.word_remap[i] = global.Intern(words[i]);
     }
-    vocabulary_size = static_cast<uint32_t>(global.size());
+    vocabulary_size = static_cast<uint32_t>(global.words().size());
   }
-  // 3. Global word ids, then n-grams interned per thread.
+  // 3. Global word ids, then n-grams interned per thread, one word at a time.
   internal::ParallelRanges(workers.size(), n_threads, [&](size_t begin, size_t end, int) {
     for (size_t t = begin; t < end; ++t) {
       Worker& w = workers[t];
@@ -144,34 +136,57 @@ CaptionCorpus CaptionCorpus::Build(const std::vector<CaptionItem>& items, int th
       size_t total = 0;
       for (const Span& span : w.words) total += span.size * 4;
       w.ngram_ids.reserve(total);
+      std::vector<uint32_t> previous;
       for (const Span& span : w.words) {
         w.ngrams.push_back({static_cast<uint32_t>(w.ngram_ids.size()), 0});
         const uint32_t* words = w.word_ids.data() + span.begin;
-        // A 1-gram's id is its word id; longer n-grams get table ids above the vocabulary (step 5).
+        // A 1-gram's id is its word id. The n-gram starting at i extends the (n-1)-gram starting at i.
         w.ngram_ids.insert(w.ngram_ids.end(), words, words + span.size);
-        for (int n = 2; n <= 4; ++n) {
+        previous.assign(words, words + span.size);
+        for (uint32_t n = 2; n <= 4 && n <= span.size; ++n) {
           for (uint32_t i = 0; i + n <= span.size; ++i) {
-            w.ngram_ids.push_back(kLongNgram | w.ngram_table.Intern(internal::MakeNgramKey(words + i, n)));
+            previous[i] = w.tables[n - 2].Intern(previous[i], words[i + n - 1]);
+            w.ngram_ids.push_back(((n - 1) << kOrderShift) | previous[i]);
           }
         }
         w.ngrams.back().size = static_cast<uint32_t>(w.ngram_ids.size()) - w.ngrams.back().begin;
       }
     }
   });
-  // 4. One n-gram table.
+  // 4. One table per order. A prefix id is translated to its global id (of the order below) before its n-gram is
+  //    looked up; ids are offset into one space (words first, then 2-, 3-, 4-grams) once every order is merged.
   {
-    NgramTable global;
-    for (Worker& w : workers) {
-      const auto& keys = w.ngram_table.keys();
-      w.ngram_remap.resize(keys.size());
-      for (size_t i = 0; i < keys.size(); ++i) w.ngram_remap[i] = vocabulary_size + global.Intern(keys[i]);
+    uint32_t offsets[3];
+    uint32_t next = vocabulary_size;
+    for (int order = 0; order < 3; ++order) {
+      PairTable global;
+      for (Worker& w : workers) {
+        const auto& keys = w.tables[order].keys();
+        w.ngram_remap[order].resize(keys.size());
+        for (size_t i = 0; i < keys.size(); ++i) {
+          const uint32_t prefix = static_cast<uint32_t>(keys[i] >> 32), word = static_cast<uint32_t>(keys[i]);
+          const uint32_t global_prefix = order == 0 ? prefix : w.ngram_remap[order - 1][prefix];
+          w.ngram_remap[order][i] = global.Intern(global_prefix, word);
+        }
+      }
+      offsets[order] = next;
+      next += static_cast<uint32_t>(global.keys().size());
     }
-    data->n_ngrams = vocabulary_size + static_cast<uint32_t>(global.keys().size());
+    for (Worker& w : workers) {
+      for (int order = 0; order < 3; ++order) {
+        for (uint32_t& id : w.ngram_remap[order]) id += offsets[order];
+      }
+    }
+    data->n_ngrams = next;
   }
   // 5. Global n-gram ids, and everything concatenated in image order.
   internal::ParallelRanges(workers.size(), n_threads, [&](size_t begin, size_t end, int) {
     for (size_t t = begin; t < end; ++t) {
-      for (uint32_t& id : workers[t].ngram_ids) id = (id & kLongNgram) ? workers[t].ngram_remap[id & ~kLongNgram] : id;
+      Worker& w = workers[t];
+      for (uint32_t& id : w.ngram_ids) {
+        const uint32_t order = id >> kOrderShift;
+        if (order > 0) id = w.ngram_remap[order - 1][id & kLocalMask];
+      }
     }
   });
   const auto append = [](std::vector<Span>* spans, std::vector<uint32_t>* ids, const std::vector<Span>& more_spans,
