@@ -164,8 +164,8 @@ TEST(GroundingTaskTest, MultiBoxAnswerWithGreedyMatching) {
 // [20,10,60,50] px becomes [10,10,30,50]; its answer's integers are the same -> IoU 1.
 TEST(GroundingTaskTest, VrsBenchComparesOnItsGrid) {
   const auto report = ScoreFixture("grounding", "vrsbench");
-  EXPECT_DOUBLE_EQ(report["tasks"]["grounding"]["metrics"]["acc@0.5"].get<double>() * 4,
-                   1 + 0 + 0 + 0);  // g2: integers 0 0 250 500 (off-grid, wrong); g3: 0 5 0 0 -> x2 < x1; g4: none
+  // g2's integers 0 0 250 500 are off the grid, g3's first four are 0 5 0 0 (y2 < y1), g4 has none: only g1.
+  EXPECT_DOUBLE_EQ(report["tasks"]["grounding"]["metrics"]["acc@0.5"].get<double>(), 0.25);
   EXPECT_EQ(report["settings"]["grounding"]["iou_convention"], "plus1");
 }
 
@@ -175,6 +175,40 @@ TEST(GroundingTaskTest, QwenVlDividesBy999) {
   const auto report = ScoreFixture("grounding", "qwenvl");
   EXPECT_EQ(report["settings"]["grounding"]["coord_scale"], "999");
   EXPECT_NE(report["settings"]["grounding"]["on_parse_fail"].get<std::string>().find("0,0,0,0"), std::string::npos);
+}
+
+// 100 x 100 images. q1: truth [0,0,100,100], answer <box>(0,0),(999,999)</box>. q2: truth [0,0,9,9], answer
+// {<0><0><9><4>}: continuous IoU 36/81, plus1 IoU (10*5)/(10*10) = 0.5 exactly.
+TEST(GroundingPresetTest, QwenVlMiniGptV2AndMgrsDisagreeAsTheirScriptsDo) {
+  // mgrs: q1 on the 0-1000 grid -> [0,0,99.9,99.9], IoU 0.998001; q2 0.444 -> acc 1/2.
+  const auto mgrs = ScoreFixture("grounding_presets");
+  EXPECT_DOUBLE_EQ(Metric(mgrs, "grounding", "acc@0.5"), 0.5);
+  EXPECT_NEAR(Metric(mgrs, "grounding", "mean_iou"), (0.998001 + 36.0 / 81) / 2, 1e-12);
+  // qwenvl: q1 / 999 -> the whole image, IoU 1; q2 has no <box>: the zero box, IoU 0 -> acc 1/2, mean 1/2.
+  const auto qwen = ScoreFixture("grounding_presets", "qwenvl");
+  EXPECT_DOUBLE_EQ(Metric(qwen, "grounding", "acc@0.5"), 0.5);
+  EXPECT_DOUBLE_EQ(Metric(qwen, "grounding", "mean_iou"), 0.5);
+  // minigptv2: q1 is not in its format (wrong); q2's plus1 IoU 0.5 is not > 0.5 -> 0.
+  const auto minigpt = ScoreFixture("grounding_presets", "minigptv2");
+  EXPECT_DOUBLE_EQ(Metric(minigpt, "grounding", "acc@0.5"), 0.0);
+  EXPECT_DOUBLE_EQ(Metric(minigpt, "grounding", "mean_iou"), 0.25);
+  // The same plus1 IoU passes with >=.
+  const auto ge = ScoreFixture("grounding_presets", "minigptv2", [](ScoreOptions* o) { o->threshold_op = "ge"; });
+  EXPECT_DOUBLE_EQ(Metric(ge, "grounding", "acc@0.5"), 0.5);
+}
+
+// shared/vectors/rotated_iou_vectors.json: [10,10,30,20,45] vs [12,10,32,20,45] -> 0.6637107595851476 (shapely).
+// The truth is the first box's EarthDial polygon as a quad; the earthdial preset scores the answer as a rotated
+// polygon on the 0-100 grid (here the image is 100 x 100, so grid = pixels).
+TEST(GroundingPresetTest, EarthDialRotatedIouEndToEnd) {
+  const auto report = ScoreFixture("rotated", "earthdial");
+  EXPECT_NEAR(Metric(report, "grounding", "mean_iou"), 0.6637107595851476, 1e-9);
+  EXPECT_DOUBLE_EQ(Metric(report, "grounding", "acc@0.5"), 1.0);
+  // mgrs reads the angle too (the truth has quads): the same IoU.
+  EXPECT_NEAR(Metric(ScoreFixture("rotated"), "grounding", "mean_iou"), 0.6637107595851476, 1e-9);
+  // Forced axis-aligned: the answer box [12,10,32,20] against the quad's bounding box.
+  const auto hbb = ScoreFixture("rotated", "mgrs", [](ScoreOptions* o) { o->box_mode = "hbb"; });
+  EXPECT_LT(Metric(hbb, "grounding", "mean_iou"), 0.5);
 }
 
 TEST(PresetTest, UnknownPresetListsTheNames) {
