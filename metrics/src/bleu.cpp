@@ -45,8 +45,12 @@ BleuResult CorpusBleu(const CaptionCorpus& corpus, int threads) {
   result.per_image.resize(images);
   result.per_image_stats.resize(images);
   internal::ParallelRanges(images, threads, [&](size_t begin, size_t end, int) {
-    // Dense scratch indexed by n-gram id; only touched entries are reset.
-    std::vector<int32_t> hyp_count(d.n_ngrams, 0), max_ref_count(d.n_ngrams, 0), ref_count(d.n_ngrams, 0);
+    // Dense scratch indexed by n-gram id, the three counts of an n-gram side by side (one cache line); only
+    // touched entries are reset.
+    struct Counts {
+      int32_t hyp = 0, max_ref = 0, ref = 0;
+    };
+    std::vector<Counts> counts(d.n_ngrams);
     std::vector<uint32_t> touched;
     for (size_t image = begin; image < end; ++image) {
       const uint32_t hyp = d.first[image];
@@ -66,12 +70,13 @@ BleuResult CorpusBleu(const CaptionCorpus& corpus, int threads) {
         const Span s = d.ngrams[ref];
         for (uint32_t i = 0; i < s.size; ++i) {
           const uint32_t id = d.ngram_ids[s.begin + i];
-          if (ref_count[id]++ == 0) touched.push_back(id);
+          if (counts[id].ref++ == 0) touched.push_back(id);
         }
         for (uint32_t id : touched) {
-          if (ref_count[id] > max_ref_count[id]) max_ref_count[id] = ref_count[id];
+          Counts& c = counts[id];
+          if (c.ref > c.max_ref) c.max_ref = c.ref;
+          c.ref = 0;
         }
-        for (uint32_t id : touched) ref_count[id] = 0;
         touched.clear();
       }
       stats.reflen = best;
@@ -81,16 +86,13 @@ BleuResult CorpusBleu(const CaptionCorpus& corpus, int threads) {
         const int order = CaptionCorpus::Data::NgramOrder(static_cast<uint32_t>(testlen), i);
         stats.guess[order - 1] += 1;
         // Each occurrence up to the clip counts once: min(count_hyp, max_ref) summed over distinct n-grams.
-        if (hyp_count[id]++ < max_ref_count[id]) stats.correct[order - 1] += 1;
+        Counts& c = counts[id];
+        if (c.hyp++ < c.max_ref) stats.correct[order - 1] += 1;
       }
-      for (uint32_t i = 0; i < s.size; ++i) {
-        const uint32_t id = d.ngram_ids[s.begin + i];
-        hyp_count[id] = 0;
-        max_ref_count[id] = 0;
-      }
+      for (uint32_t i = 0; i < s.size; ++i) counts[d.ngram_ids[s.begin + i]] = Counts{};
       for (uint32_t ref = hyp + 1; ref < d.first[image + 1]; ++ref) {
         const Span r = d.ngrams[ref];
-        for (uint32_t i = 0; i < r.size; ++i) max_ref_count[d.ngram_ids[r.begin + i]] = 0;
+        for (uint32_t i = 0; i < r.size; ++i) counts[d.ngram_ids[r.begin + i]].max_ref = 0;
       }
       result.per_image[image] = BleuFromStats(stats);
     }

@@ -144,6 +144,7 @@ CaptionCorpus CaptionCorpus::Build(const std::vector<CaptionItem>& items, int th
         w.ngram_ids.insert(w.ngram_ids.end(), words, words + span.size);
         previous.assign(words, words + span.size);
         for (uint32_t n = 2; n <= 4 && n <= span.size; ++n) {
+          for (uint32_t i = 0; i + n <= span.size; ++i) w.tables[n - 2].Prefetch(previous[i], words[i + n - 1]);
           for (uint32_t i = 0; i + n <= span.size; ++i) {
             previous[i] = w.tables[n - 2].Intern(previous[i], words[i + n - 1]);
             w.ngram_ids.push_back(((n - 1) << kOrderShift) | previous[i]);

@@ -1,11 +1,11 @@
 // Open-addressing hash tables that give dense ids to distinct words and to distinct n-grams. N-grams are
 // interned one word at a time: an n-gram's key is (id of its first n-1 words, last word id), so every key is
 // 64 bits and identity stays exact (no hashing of text into the id). Internal to mgrs::metrics.
+#pragma once
+
 #include <cstdint>
 #include <string_view>
 #include <vector>
-
-#pragma once
 
 namespace mgrs::metrics::internal {
 
@@ -36,6 +36,12 @@ class PairTable {
       if (slot.key == key) return slot.id;
       i = (i + 1) & mask_;
     }
+  }
+
+  // Starts loading the slot of (prefix, word) into the cache: a caller that knows its next keys issues these
+  // first, so the table's cache misses overlap instead of queueing (the table is larger than the L2 cache).
+  void Prefetch(uint32_t prefix, uint32_t word) const {
+    __builtin_prefetch(&slots_[MixBits((uint64_t{prefix} << 32) | word) & mask_]);
   }
 
   // Keys in id order: prefix in the high half, word in the low half.
