@@ -87,23 +87,57 @@ std::vector<AnswerBox> ParseGeoChat(std::string_view s) {
   return boxes;
 }
 
-// <box>(x1,y1),(x2,y2)</box>
+// (x1,y1),(x2,y2), usually inside <box>...</box>. Qwen-VL's own regex, \((.*?)\),\((.*?)\), does not need
+// the tags, so neither does this.
 std::vector<AnswerBox> ParseQwen(std::string_view s) {
   std::vector<AnswerBox> boxes;
   size_t i = 0;
-  while ((i = s.find("<box>", i)) != std::string_view::npos) {
-    size_t k = i + 5;
+  while ((i = s.find('(', i)) != std::string_view::npos) {
+    size_t k = i + 1;
     double v[4];
-    const bool ok = Expect(s, &k, '(') && ReadNumber(s, &k, &v[0]) && Expect(s, &k, ',') && ReadNumber(s, &k, &v[1]) &&
-                    Expect(s, &k, ')') && Expect(s, &k, ',') && Expect(s, &k, '(') && ReadNumber(s, &k, &v[2]) &&
-                    Expect(s, &k, ',') && ReadNumber(s, &k, &v[3]) && Expect(s, &k, ')');
+    const bool ok = ReadNumber(s, &k, &v[0]) && Expect(s, &k, ',') && ReadNumber(s, &k, &v[1]) && Expect(s, &k, ')') &&
+                    Expect(s, &k, ',') && Expect(s, &k, '(') && ReadNumber(s, &k, &v[2]) && Expect(s, &k, ',') &&
+                    ReadNumber(s, &k, &v[3]) && Expect(s, &k, ')');
     if (ok) {
       const AnswerBox b{v[0], v[1], v[2], v[3], std::nullopt};
       if (Finite(b)) boxes.push_back(b);
+      i = k;
+      continue;
     }
-    i += 5;
+    ++i;
   }
   return boxes;
+}
+
+// MiniGPT-v2's eval_ref.py: "<unk>" and spaces removed, then re.match(r'\{<\d{1,3}><\d{1,3}><\d{1,3}><\d{1,3}>\}')
+// at the start of the answer; one box.
+std::vector<AnswerBox> ParseMiniGptStrict(std::string_view answer) {
+  std::string s;
+  for (size_t i = 0; i < answer.size(); ++i) {
+    if (answer.substr(i, 5) == "<unk>") {
+      i += 4;
+    } else if (answer[i] != ' ') {
+      s.push_back(answer[i]);
+    }
+  }
+  size_t k = 0;
+  if (s.empty() || s[0] != '{') return {};
+  ++k;
+  double v[4];
+  for (double& value : v) {
+    if (k >= s.size() || s[k] != '<') return {};
+    ++k;
+    size_t digits = 0;
+    value = 0;
+    while (k < s.size() && std::isdigit(static_cast<unsigned char>(s[k])) && digits < 4) {
+      value = value * 10 + (s[k++] - '0');
+      ++digits;
+    }
+    if (digits == 0 || digits > 3 || k >= s.size() || s[k] != '>') return {};
+    ++k;
+  }
+  if (k >= s.size() || s[k] != '}') return {};
+  return {AnswerBox{v[0], v[1], v[2], v[3], std::nullopt}};
 }
 
 // [a, b, c, d] or [a, b, c, d, angle]; `with_angle` requires the fifth number (EarthDial's inner lists).
@@ -158,7 +192,9 @@ Result<BoxSyntax> ParseBoxSyntax(const std::string& name) {
   if (name == "earthdial") return BoxSyntax::kEarthDial;
   if (name == "list") return BoxSyntax::kList;
   if (name == "ints") return BoxSyntax::kFirstFourInts;
-  return InvalidArgument("--box-format: expected auto, geochat, qwen, earthdial, list or ints, got '" + name + "'");
+  if (name == "minigpt") return BoxSyntax::kMiniGpt;
+  return InvalidArgument("--box-format: expected auto, geochat, minigpt, qwen, earthdial, list or ints, got '" + name +
+                         "'");
 }
 
 const char* BoxSyntaxName(BoxSyntax syntax) {
@@ -168,6 +204,7 @@ const char* BoxSyntaxName(BoxSyntax syntax) {
     case BoxSyntax::kEarthDial: return "earthdial";
     case BoxSyntax::kList: return "list";
     case BoxSyntax::kFirstFourInts: return "ints";
+    case BoxSyntax::kMiniGpt: return "minigpt";
     default: return "auto";
   }
 }
@@ -181,6 +218,7 @@ ParsedAnswer ParseAnswerBoxes(std::string_view answer, BoxSyntax syntax) {
       case BoxSyntax::kEarthDial: out.boxes = ParseLists(answer, true); break;
       case BoxSyntax::kList: out.boxes = ParseLists(answer, false); break;
       case BoxSyntax::kFirstFourInts: out.boxes = ParseFirstFourInts(answer); break;
+      case BoxSyntax::kMiniGpt: out.boxes = ParseMiniGptStrict(answer); break;
       case BoxSyntax::kAuto: break;
     }
     if (!out.boxes.empty()) out.syntax = s;

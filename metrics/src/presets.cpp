@@ -66,7 +66,7 @@ Result<Conventions> PresetConventions(const std::string& name) {
   if (name == "minigptv2") {
     c.vqa = VqaMode::kExact;
     c.classification = ClassificationMode::kLowercase;
-    g.syntax = BoxSyntax::kGeoChat;
+    g.syntax = BoxSyntax::kMiniGpt;
     g.scale = CoordScale::k100;
     g.iou = IouConvention::kPlusOne;
     g.op = ThresholdOp::kGreater;

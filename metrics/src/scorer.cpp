@@ -95,6 +95,7 @@ Result<Report> Score(const ScoreOptions& options) {
   }
 
   ordered_json settings;
+  settings["tool"] = std::string("mgrs-score ") + MetricsVersion();
   settings["preset"] = options.preset;
   if (!conventions->notes.empty()) settings["preset_notes"] = conventions->notes;
   settings["task"] = options.task;

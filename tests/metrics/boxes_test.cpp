@@ -80,6 +80,23 @@ TEST(BoxParsingTest, UnusableAnswersGiveNoBox) {
   EXPECT_EQ(ints.boxes[0].y2, 25);
 }
 
+// MiniGPT-v2's eval_ref.py: spaces and <unk> removed, then re.match of {<d{1,3}>x4} at the start.
+TEST(BoxParsingTest, MiniGptStrictRule) {
+  EXPECT_EQ(ParseAnswerBoxes("{<10><20><30><40>}", BoxSyntax::kMiniGpt).boxes.size(), 1u);
+  EXPECT_EQ(ParseAnswerBoxes("<unk> {< 10 ><20><30><40>} trailing", BoxSyntax::kMiniGpt).boxes.size(), 1u);
+  EXPECT_TRUE(ParseAnswerBoxes("The box is {<10><20><30><40>}", BoxSyntax::kMiniGpt).boxes.empty());
+  EXPECT_TRUE(ParseAnswerBoxes("{<1000><20><30><40>}", BoxSyntax::kMiniGpt).boxes.empty());
+  EXPECT_TRUE(ParseAnswerBoxes("{<10><20><30><40>|<5>}", BoxSyntax::kMiniGpt).boxes.empty());
+}
+
+// Qwen-VL's regex \((.*?)\),\((.*?)\) does not need the <box> tags.
+TEST(BoxParsingTest, QwenWithoutTags) {
+  const ParsedAnswer parsed = ParseAnswerBoxes("at (100, 200),(300,400)", BoxSyntax::kQwen);
+  ASSERT_EQ(parsed.boxes.size(), 1u);
+  EXPECT_EQ(parsed.boxes[0].y1, 200);
+  EXPECT_EQ(parsed.boxes[0].x2, 300);
+}
+
 TEST(BoxParsingTest, AutoScaleOfPlainLists) {
   EXPECT_EQ(ScaleExtent(CoordScale::kAuto, BoxSyntax::kList, {0.1, 0.2, 0.5, 1.0, {}}), 1);
   EXPECT_EQ(ScaleExtent(CoordScale::kAuto, BoxSyntax::kList, {10, 20, 50, 100, {}}), 0);  // pixels

@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
       "classification-mode", po::value(&o.classification_mode),
       "exact|lowercase|nospace|contains|token_recall|lcs (default: the preset's)")(
       "counting-mode", po::value(&o.counting_mode), "first_integer|vqa|contains (default: the preset's)")(
-      "box-format", po::value(&o.box_format), "auto|geochat|qwen|earthdial|list|ints (default: the preset's)")(
+      "box-format", po::value(&o.box_format), "auto|geochat|minigpt|qwen|earthdial|list|ints (default: the preset's)")(
       "coord-scale", po::value(&o.coord_scale), "auto|100|999|1000|1|pixel: the grid of answer boxes")(
       "iou-convention", po::value(&o.iou_convention), "continuous|plus1")("threshold-op", po::value(&o.threshold_op),
                                                                           "ge|gt: IoU >= or > the threshold")(

@@ -13,14 +13,17 @@
 namespace mgrs::metrics {
 
 enum class BoxSyntax {
-  kAuto,          // the first of the syntaxes below that the answer contains
-  kGeoChat,       // {<x1><y1><x2><y2>} or {<x1><y1><x2><y2>|<angle>}, several as }{ or }<delim>{   (0-100)
-  kQwen,          // <box>(x1,y1),(x2,y2)</box>, several allowed                              (0-999 / 0-1000)
-  kEarthDial,     // [[x1, y1, x2, y2, angle]] lists, possibly concatenated                  (0-100)
-  kList,          // [x1, y1, x2, y2] lists                                                  (0-1 or pixels)
-  kFirstFourInts  // VRSBench: the first four runs of digits anywhere in the answer           (0-100)
+  kAuto,           // the first of the syntaxes below that the answer contains
+  kGeoChat,        // {<x1><y1><x2><y2>} or {<x1><y1><x2><y2>|<angle>}, several as }{ or }<delim>{   (0-100)
+  kQwen,           // <box>(x1,y1),(x2,y2)</box> (the tags optional), several allowed           (0-999 / 0-1000)
+  kEarthDial,      // [[x1, y1, x2, y2, angle]] lists, possibly concatenated                  (0-100)
+  kList,           // [x1, y1, x2, y2] lists                                                  (0-1 or pixels)
+  kFirstFourInts,  // VRSBench: the first four runs of digits anywhere in the answer          (0-100)
+  kMiniGpt,        // MiniGPT-v2's strict rule: the answer (spaces and <unk> removed) starts with
+                   // {<d><d><d><d>}, 1-3 digits each; one box                                 (0-100)
 };
-Result<BoxSyntax> ParseBoxSyntax(const std::string& name);  // auto | geochat | qwen | earthdial | list | ints
+// auto | geochat | minigpt | qwen | earthdial | list | ints
+Result<BoxSyntax> ParseBoxSyntax(const std::string& name);
 const char* BoxSyntaxName(BoxSyntax syntax);
 
 // A box as written in the answer, in the answer's own coordinates.
