@@ -9,6 +9,8 @@ namespace mgrs::tools {
 
 // Each RunX takes the subcommand's argv (argv[0] = "skymoe x") and returns the exit code.
 int RunSkymoeSelfTest(int argc, const char* const* argv);
+int RunSkymoeConvert(int argc, const char* const* argv);
+int RunSkymoeInspect(int argc, const char* const* argv);
 
 const std::vector<cli::Subcommand>& SkymoeCommands();
 
