@@ -152,6 +152,8 @@ std::string Number(double v) {
   return buffer;
 }
 
+constexpr double kPi = 3.14159265358979323846;
+
 const char* kPalette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
                           "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
 
@@ -208,7 +210,7 @@ std::string RadarChart(const std::vector<std::string>& axes, const std::vector<s
       << "\" role=\"img\" aria-label=\"radar chart\">\n";
   const size_t n = axes.size();
   const auto point = [&](size_t k, double r) {
-    const double angle = -M_PI / 2 + 2 * M_PI * k / n;
+    const double angle = -kPi / 2 + 2 * kPi * k / n;
     return std::make_pair(cx + radius * r * std::cos(angle), cy + radius * r * std::sin(angle));
   };
   for (int ring = 1; ring <= 4; ++ring) {
