@@ -5,6 +5,8 @@ namespace mgrs::tools {
 
 const std::vector<cli::Subcommand>& SkymoeCommands() {
   static const std::vector<cli::Subcommand> commands = {
+      {"generate", "answer a question about an image (the answer is the last line)", RunSkymoeGenerate},
+      {"eval", "answer a benchmark file and write predictions for mgrs-score", RunSkymoeEval},
       {"convert", "convert a Hugging Face checkpoint into ours (safetensors + config.json)", RunSkymoeConvert},
       {"inspect", "list a checkpoint's tensors and count parameters by part", RunSkymoeInspect},
       {"self-test", "report LibTorch, threads and BLAS; run a small computation", RunSkymoeSelfTest},

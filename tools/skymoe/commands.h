@@ -11,6 +11,8 @@ namespace mgrs::tools {
 int RunSkymoeSelfTest(int argc, const char* const* argv);
 int RunSkymoeConvert(int argc, const char* const* argv);
 int RunSkymoeInspect(int argc, const char* const* argv);
+int RunSkymoeGenerate(int argc, const char* const* argv);
+int RunSkymoeEval(int argc, const char* const* argv);
 
 const std::vector<cli::Subcommand>& SkymoeCommands();
 

@@ -1,0 +1,266 @@
+// Batched decoding: one prefill over the padded prompts, then one token per step through the KV cache.
+#include "mgrs/model/generate.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include "mgrs/core/jsonl.h"
+#include "mgrs/core/sample.h"
+#include "mgrs/core/text.h"
+#include "mgrs/model/preprocess.h"
+
+namespace mgrs::model {
+namespace {
+
+// Picks the next token of each row of `logits` [B, V] (fp32).
+torch::Tensor NextTokens(const torch::Tensor& logits, const GenerationOptions& options, at::Generator& generator) {
+  if (options.temperature <= 0.0) return logits.argmax(-1);
+  auto probs = torch::softmax(logits.to(torch::kCPU) / options.temperature, -1);
+  if (options.top_p < 1.0) {
+    // As transformers' TopPLogitsWarper: drop the tokens past the smallest prefix (by probability) whose mass
+    // reaches top_p, always keeping the most likely one.
+    auto sorted = probs.sort(-1, /*descending=*/true);
+    const auto& sorted_probs = std::get<0>(sorted);
+    const auto& order = std::get<1>(sorted);
+    auto remove = (sorted_probs.cumsum(-1) - sorted_probs) >= options.top_p;
+    remove.select(-1, 0).fill_(false);
+    probs = probs.scatter(-1, order, sorted_probs.masked_fill(remove, 0.0));
+  }
+  return torch::multinomial(probs, 1, /*replacement=*/false, generator).squeeze(-1).to(logits.device());
+}
+
+}  // namespace
+
+Result<std::vector<std::vector<int64_t>>> Generate(LlavaImpl& model, const std::vector<std::vector<int64_t>>& prompts,
+                                                   const torch::Tensor& pixels, const GenerationOptions& options) {
+  if (prompts.empty()) return std::vector<std::vector<int64_t>>{};
+  if (options.max_new_tokens < 0) return InvalidArgument("max_new_tokens must not be negative");
+  if (options.temperature < 0.0 || !(options.top_p > 0.0 && options.top_p <= 1.0)) {
+    return InvalidArgument("temperature must be >= 0 and top_p in (0, 1]");
+  }
+  c10::InferenceMode inference;
+  auto& lm = *model.language_model();
+  const torch::Tensor features = pixels.defined() ? model.EncodeImages(pixels) : torch::Tensor();
+  auto batch = model.EmbedPrompts(prompts, features);
+  if (!batch.ok()) return batch.status();
+  const auto b = static_cast<int64_t>(prompts.size());
+  std::vector<int64_t> stop_ids = options.stop_ids;
+  if (stop_ids.empty()) stop_ids.push_back(model.config().text.eos_id);
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
+
+  std::vector<std::vector<int64_t>> generated(b);
+  if (options.max_new_tokens == 0) return generated;
+  auto embeds = batch->embeds;
+  auto key_mask = batch->key_mask;
+  auto positions = batch->positions;
+  const auto long_options = key_mask.options();
+  KvCache cache;
+  KvCache* cache_ptr = nullptr;
+  if (options.use_cache) {
+    cache = lm.NewCache(b, embeds.size(1) + options.max_new_tokens);
+    cache_ptr = &cache;
+  }
+  // The whole batch is unpadded when every prompt has the same length: no mask needed at all.
+  const bool padded = key_mask.min().item<int64_t>() == 0;
+  auto next_positions = torch::tensor(batch->lengths, long_options);
+  std::vector<bool> finished(b, false);
+  auto run = [&](const torch::Tensor& e, const torch::Tensor& p, KvCache* c) {
+    auto out = lm.forward(e, p, padded ? key_mask : torch::Tensor(), c, /*last_position_only=*/true);
+    if (options.on_routing && !out.routing.empty()) options.on_routing(out.routing);
+    return out.logits;
+  };
+  auto logits = run(embeds, positions, cache_ptr);
+  for (int step = 0; step < options.max_new_tokens; ++step) {
+    const auto next = NextTokens(logits.select(1, 0), options, generator);
+    const auto next_cpu = next.to(torch::kCPU);
+    bool all_done = true;
+    for (int64_t i = 0; i < b; ++i) {
+      if (finished[i]) continue;
+      const auto id = next_cpu[i].item<int64_t>();
+      if (std::find(stop_ids.begin(), stop_ids.end(), id) != stop_ids.end()) {
+        finished[i] = true;
+      } else {
+        generated[i].push_back(id);
+        all_done = false;
+      }
+    }
+    if (all_done || step + 1 == options.max_new_tokens) break;
+    // Finished rows keep decoding a pad token; their outputs are never read.
+    const auto fed = next.masked_fill(
+        torch::tensor(std::vector<uint8_t>(finished.begin(), finished.end())).to(torch::kBool).to(next.device()),
+        model.config().text.pad_id);
+    const auto step_embeds = lm.Embed(fed.view({b, 1}));
+    key_mask = torch::cat({key_mask, torch::ones({b, 1}, long_options)}, 1);
+    const auto step_positions = next_positions.view({b, 1});
+    next_positions = next_positions + 1;
+    if (options.use_cache) {
+      logits = run(step_embeds, step_positions, cache_ptr);
+    } else {
+      embeds = torch::cat({embeds, step_embeds}, 1);
+      positions = torch::cat({positions, step_positions}, 1);
+      logits = run(embeds, positions, nullptr);
+    }
+  }
+  return generated;
+}
+
+Assistant::Assistant(Llava model, std::unique_ptr<Tokenizer> tokenizer, ConversationStyle style)
+    : model_(std::move(model)), tokenizer_(std::move(tokenizer)), style_(style) {}
+
+Result<std::unique_ptr<Assistant>> Assistant::Load(const std::string& checkpoint_dir, const RunOptions& options) {
+  auto loaded = LoadLlava(checkpoint_dir, options);
+  if (!loaded.ok()) return loaded.status();
+  if (loaded->tokenizer_path.empty()) {
+    return Status(StatusCode::kFailedPrecondition, checkpoint_dir + ": no tokenizer.model in the checkpoint");
+  }
+  auto tokenizer = Tokenizer::Load(loaded->tokenizer_path);
+  if (!tokenizer.ok()) return tokenizer.status();
+  ConversationStyle style = ConversationStyle::kVicunaV1;
+  const auto& name = loaded->model->config().tokenizer.conversation;
+  if (!ParseConversationStyle(name, &style)) return InvalidArgument("unknown conversation template \"" + name + "\"");
+  return std::unique_ptr<Assistant>(new Assistant(loaded->model, std::move(*tokenizer), style));
+}
+
+Result<std::vector<std::string>> Assistant::Answer(const std::vector<Question>& questions,
+                                                   const GenerationOptions& options) {
+  const auto& vision = model_->config().vision;
+  const auto parameter = model_->parameters().front();
+  std::vector<std::vector<int64_t>> prompts;
+  std::vector<torch::Tensor> images;
+  for (const auto& question : questions) {
+    std::string text = question.text;
+    if (!question.image_path.empty()) {
+      if (text.find(kImagePlaceholder) == std::string::npos) text = std::string(kImagePlaceholder) + "\n" + text;
+      auto chw = PreprocessImageFile(question.image_path, vision);
+      if (!chw.ok()) return chw.status();
+      const int s = vision.image_size;
+      images.push_back(torch::from_blob(chw->data(), {3, s, s}, torch::kFloat).clone());
+    }
+    const auto ids = TokenizePrompt(*tokenizer_, BuildGenerationPrompt(style_, {}, text));
+    prompts.emplace_back(ids.begin(), ids.end());
+  }
+  torch::Tensor pixels;
+  if (!images.empty()) pixels = torch::stack(images).to(parameter.device(), parameter.scalar_type());
+  auto generated = Generate(*model_, prompts, pixels, options);
+  if (!generated.ok()) return generated.status();
+  std::vector<std::string> answers;
+  for (const auto& ids : *generated) {
+    answers.push_back(std::string(TrimAscii(tokenizer_->Decode(std::vector<int>(ids.begin(), ids.end())))));
+  }
+  return answers;
+}
+
+namespace {
+
+// sample.image joined to the root, refusing absolute paths and ".." segments (DESIGN.md section 5).
+bool ResolveInsideRoot(const std::string& root, const std::string& relative, std::string* path) {
+  const std::filesystem::path rel(relative);
+  if (relative.empty() || rel.is_absolute()) return false;
+  for (const auto& part : rel) {
+    if (part == "..") return false;
+  }
+  *path = (std::filesystem::path(root) / rel).string();
+  return true;
+}
+
+struct PendingSample {
+  size_t index = 0;
+  int64_t line = 0;
+  std::string id;
+  Question question;
+};
+
+}  // namespace
+
+Result<EvaluationReport> RunEvaluation(const EvaluationOptions& options) {
+  if (options.batch_size < 1) return InvalidArgument("batch size must be at least 1");
+  auto reader = JsonlReader::Open(options.bench_path);
+  if (!reader.ok()) return reader.status();
+  EvaluationReport report;
+  // Read everything first: the whole benchmark is small next to the model, and batches are formed per task.
+  std::map<Task, std::vector<PendingSample>> by_task;
+  size_t count = 0;
+  nlohmann::json value;
+  Diagnostic bad;
+  for (;;) {
+    const auto outcome = reader->Next(&value, &bad);
+    if (outcome == JsonlReader::Outcome::kEnd) break;
+    ++report.read;
+    if (outcome == JsonlReader::Outcome::kBadLine) {
+      report.rejected.push_back(bad);
+      continue;
+    }
+    auto sample = SampleFromJson(value);
+    if (!sample.ok()) {
+      report.rejected.push_back(MakeDiagnostic(options.bench_path, reader->line_number(), "BAD_SAMPLE",
+                                               sample.status().message(), DumpJson(value)));
+      continue;
+    }
+    PendingSample pending{count++, reader->line_number(), sample->id, {}};
+    pending.question.text = sample->Question();
+    if (!ResolveInsideRoot(options.image_root, sample->image, &pending.question.image_path)) {
+      report.rejected.push_back(MakeDiagnostic(options.bench_path, pending.line, "IMAGE_OUTSIDE_ROOT",
+                                               "image path \"" + sample->image + "\" leaves --image-root"));
+      continue;
+    }
+    if (!std::filesystem::is_regular_file(pending.question.image_path)) {
+      report.rejected.push_back(MakeDiagnostic(options.bench_path, pending.line, "MISSING_IMAGE",
+                                               "no image at " + pending.question.image_path));
+      continue;
+    }
+    by_task[sample->task].push_back(std::move(pending));
+  }
+  MGRS_RETURN_IF_ERROR(reader->status());
+
+  auto assistant = Assistant::Load(options.checkpoint_dir, options.run);
+  if (!assistant.ok()) return assistant.status();
+  std::vector<std::optional<Prediction>> predictions(count);
+  auto answer_batch = [&](const std::vector<PendingSample>& batch) -> Status {
+    std::vector<Question> questions;
+    for (const auto& p : batch) questions.push_back(p.question);
+    auto answers = (*assistant)->Answer(questions, options.generation);
+    if (!answers.ok() && batch.size() > 1) {
+      // One undecodable image must not sink the batch: answer one by one to find it.
+      for (const auto& p : batch) {
+        auto single = (*assistant)->Answer({p.question}, options.generation);
+        if (single.ok()) {
+          predictions[p.index] = Prediction{p.id, single->front(), nlohmann::json::object()};
+        } else {
+          report.rejected.push_back(
+              MakeDiagnostic(options.bench_path, p.line, "UNANSWERABLE", single.status().message()));
+        }
+      }
+      return Status::Ok();
+    }
+    if (!answers.ok()) {
+      report.rejected.push_back(
+          MakeDiagnostic(options.bench_path, batch.front().line, "UNANSWERABLE", answers.status().message()));
+      return Status::Ok();
+    }
+    for (size_t i = 0; i < batch.size(); ++i) {
+      predictions[batch[i].index] = Prediction{batch[i].id, (*answers)[i], nlohmann::json::object()};
+    }
+    return Status::Ok();
+  };
+  for (const auto& [task, samples] : by_task) {
+    for (size_t start = 0; start < samples.size(); start += options.batch_size) {
+      const auto end = std::min(samples.size(), start + static_cast<size_t>(options.batch_size));
+      MGRS_RETURN_IF_ERROR(answer_batch(std::vector<PendingSample>(samples.begin() + start, samples.begin() + end)));
+    }
+  }
+  auto writer = JsonlWriter::Create(options.out_path);
+  if (!writer.ok()) return writer.status();
+  for (const auto& prediction : predictions) {
+    if (!prediction) continue;
+    MGRS_RETURN_IF_ERROR(writer->Write(PredictionToJson(*prediction)));
+    ++report.answered;
+  }
+  MGRS_RETURN_IF_ERROR(writer->Commit());
+  return report;
+}
+
+}  // namespace mgrs::model

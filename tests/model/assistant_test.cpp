@@ -1,0 +1,159 @@
+// The assistant (checkpoint + tokenizer + prompt + preprocessing + generation) and the `skymoe generate` and
+// `skymoe eval` commands, on a tiny random checkpoint written by the test with a tokenizer trained here.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "golden_model.h"
+#include "mgrs/core/jsonl.h"
+#include "mgrs/model/checkpoint.h"
+#include "mgrs/model/generate.h"
+#include "test_support.h"
+
+namespace mgrs::model {
+namespace {
+
+using testing::GoldenPath;
+
+// The skymoe tool of the same build: MGRS_BUILD_DIR/tools/skymoe, else found from this test's own path
+// (<build>/tests/model/model_test).
+std::string SkymoeBinary() {
+  if (const char* build = std::getenv("MGRS_BUILD_DIR")) return std::string(build) + "/tools/skymoe";
+  const auto self = std::filesystem::read_symlink("/proc/self/exe");
+  return (self.parent_path().parent_path().parent_path() / "tools" / "skymoe").string();
+}
+
+std::vector<std::string> ReadLines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+class AssistantTest : public ::testing::Test {
+ protected:
+  // One checkpoint for the suite: the golden dimensions with a 320-piece tokenizer and random weights.
+  static void SetUpTestSuite() {
+    dir_ = new std::string(testing::ScratchDir("assistant_checkpoint"));
+    std::vector<std::string> sentences;
+    for (int i = 0; i < 200; ++i) {
+      sentences.push_back("a harbor with " + std::to_string(i) + " boats next to a runway and green farmland");
+      sentences.push_back("USER: How many storage tanks are there? ASSISTANT: There are " + std::to_string(i % 17));
+    }
+    TokenizerTrainingOptions tokenizer_options;
+    tokenizer_options.vocab_size = 320;
+    const std::string tokenizer_path = *dir_ + "/trained.model";
+    ASSERT_TRUE(TrainTokenizer(sentences, tokenizer_options, tokenizer_path).ok());
+    auto config = testing::GoldenConfig();
+    config.text.vocab_size = 320;
+    torch::manual_seed(11);
+    NamedTensors tensors;
+    for (const auto& spec : ExpectedTensors(config)) tensors.emplace_back(spec.name, torch::randn(spec.shape) * 0.3);
+    ASSERT_TRUE(SaveCheckpoint(*dir_, config, tensors, tokenizer_path).ok());
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  static GenerationOptions Budget(int tokens) {
+    GenerationOptions options;
+    options.max_new_tokens = tokens;
+    return options;
+  }
+
+  static std::string* dir_;
+};
+std::string* AssistantTest::dir_ = nullptr;
+
+TEST_F(AssistantTest, GenerateCommandPrintsTheLibraryAnswerAlone) {
+  RunOptions run;
+  run.threads = 1;
+  auto assistant = Assistant::Load(*dir_, run);
+  ASSERT_TRUE(assistant.ok()) << assistant.status().ToString();
+  const std::string image = GoldenPath("images/wide.png");
+  auto answers = (*assistant)->Answer({{image, "How many boats are there?"}}, Budget(6));
+  ASSERT_TRUE(answers.ok()) << answers.status().ToString();
+  ASSERT_FALSE(answers->front().empty());
+
+  std::string out;
+  const int exit = testing::RunCommand(SkymoeBinary() + " generate --threads 1 --max-new-tokens 6 --checkpoint " +
+                                           *dir_ + " --image " + image + " --prompt 'How many boats are there?'",
+                                       &out);
+  ASSERT_EQ(exit, 0) << out;
+  std::string last, line;
+  std::istringstream lines(out);
+  while (std::getline(lines, line)) last = line;
+  EXPECT_EQ(last, answers->front());
+}
+
+TEST_F(AssistantTest, EvaluationAnswersGoodSamplesAndRejectsBadOnes) {
+  const std::string work = testing::ScratchDir("assistant_eval");
+  const std::string bench = work + "/bench.jsonl";
+  std::ofstream(bench)
+      << R"({"id":"s1","task":"vqa","image":"wide.png","conversations":[{"from":"human","value":"<image>\nHow many boats?"}],"gt":{"answer":"3"}})"
+      << "\n{not json\n"
+      << R"({"id":"s2","task":"vqa","image":"../images/tall.png","conversations":[{"from":"human","value":"<image>\nWhere?"}],"gt":{"answer":"x"}})"
+      << "\n"
+      << R"({"id":"s3","task":"caption","image":"no-such.png","conversations":[{"from":"human","value":"<image>\nDescribe."}],"gt":{"references":["x"]}})"
+      << "\n"
+      << R"({"id":"s4","task":"caption","image":"tall.png","conversations":[{"from":"human","value":"<image>\nDescribe the image."}],"gt":{"references":["x"]}})"
+      << "\n";
+  EvaluationOptions options;
+  options.checkpoint_dir = *dir_;
+  options.bench_path = bench;
+  options.image_root = GoldenPath("images");
+  options.out_path = work + "/predictions.jsonl";
+  options.generation = Budget(5);
+  options.run.threads = 1;
+  auto report = RunEvaluation(options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->read, 5);
+  EXPECT_EQ(report->answered, 2);
+  std::vector<std::string> codes;
+  for (const auto& d : report->rejected) codes.push_back(d.code);
+  EXPECT_EQ(codes, (std::vector<std::string>{"BAD_JSON", "IMAGE_OUTSIDE_ROOT", "MISSING_IMAGE"}));
+
+  // Predictions come in input order; each equals the answer to that sample alone.
+  const auto lines = ReadLines(options.out_path);
+  ASSERT_EQ(lines.size(), 2u);
+  auto assistant = Assistant::Load(*dir_, options.run);
+  ASSERT_TRUE(assistant.ok());
+  const auto first = (*assistant)->Answer({{GoldenPath("images/wide.png"), "How many boats?"}}, Budget(5));
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(lines[0], DumpJson(nlohmann::ordered_json{{"id", "s1"}, {"answer", first->front()}}));
+  EXPECT_EQ(nlohmann::json::parse(lines[1])["id"], "s4");
+}
+
+TEST_F(AssistantTest, EvalCommandWritesPredictions) {
+  const std::string work = testing::ScratchDir("assistant_eval_cli");
+  std::ofstream(work + "/bench.jsonl")
+      << R"({"id":7,"task":"classification","image":"wide.png","conversations":[{"from":"human","value":"<image>\nClassify the scene."}],"gt":{"label":"harbor"}})"
+      << "\n";
+  std::string out;
+  const int exit = testing::RunCommand(SkymoeBinary() + " eval --threads 1 --max-new-tokens 3 --checkpoint " + *dir_ +
+                                           " --bench " + work + "/bench.jsonl --image-root " + GoldenPath("images") +
+                                           " --out " + work + "/predictions.jsonl",
+                                       &out);
+  ASSERT_EQ(exit, 0) << out;
+  const auto lines = ReadLines(work + "/predictions.jsonl");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(lines[0])["id"], "7");
+}
+
+TEST_F(AssistantTest, LoadRefusesACheckpointWithoutATokenizer) {
+  const std::string bare = testing::ScratchDir("assistant_no_tokenizer");
+  auto checkpoint = LoadCheckpoint(*dir_);
+  ASSERT_TRUE(checkpoint.ok());
+  ASSERT_TRUE(SaveCheckpoint(bare, checkpoint->config, checkpoint->tensors).ok());
+  EXPECT_EQ(Assistant::Load(bare, RunOptions()).status().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(AssistantTest, LoadRefusesAnUnknownDevice) {
+  RunOptions run;
+  run.device = "abacus";
+  EXPECT_EQ(LoadLlava(*dir_, run).status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace mgrs::model

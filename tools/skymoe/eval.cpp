@@ -1,0 +1,37 @@
+// `skymoe eval`: answer every sample of a benchmark file and write Prediction JSON Lines for mgrs-score.
+#include <iostream>
+
+#include "commands.h"
+#include "mgrs/model/generate.h"
+
+namespace mgrs::tools {
+
+int RunSkymoeEval(int argc, const char* const* argv) {
+  const std::string program = "skymoe eval";
+  cli::po::options_description options("Options");
+  model::EvaluationOptions eval;
+  options.add_options()                                                                                         //
+      ("checkpoint", cli::po::value(&eval.checkpoint_dir)->required(), "checkpoint folder")                     //
+      ("bench", cli::po::value(&eval.bench_path)->required(), "Sample JSON Lines (docs/formats.md)")            //
+      ("image-root", cli::po::value(&eval.image_root)->required(), "folder the samples' image paths start in")  //
+      ("out", cli::po::value(&eval.out_path)->required(), "Prediction JSON Lines to write")                     //
+      ("batch-size", cli::po::value(&eval.batch_size)->default_value(8), "samples decoded together")            //
+      ("max-new-tokens", cli::po::value(&eval.generation.max_new_tokens)->default_value(256), "token budget")   //
+      ("device", cli::po::value(&eval.run.device)->default_value("cpu"), "cpu, cuda or cuda:N")                 //
+      ("dtype", cli::po::value(&eval.run.dtype)->default_value("auto"), "auto, float32, bfloat16, float16")     //
+      ("threads", cli::po::value(&eval.run.threads)->default_value(0), "intra-op threads (0 = all cores)");
+  cli::po::variables_map vm;
+  const cli::CommandHelp help{
+      "skymoe eval --checkpoint DIR --bench B.jsonl --image-root R --out predictions.jsonl [--batch-size N]",
+      "Answer every benchmark sample greedily and write one prediction per line for mgrs-score.",
+      "skymoe eval --checkpoint ckpt/skymoe-tiny --bench bench/test.jsonl --image-root bench --out pred.jsonl"};
+  if (auto exit = cli::Parse(argc, argv, program, help, options, &vm)) return *exit;
+  auto report = model::RunEvaluation(eval);
+  if (!report.ok()) return cli::ExitFor(program, report.status());
+  for (const auto& diagnostic : report->rejected) std::cerr << diagnostic.ToString() << "\n";
+  std::cerr << program << ": " << report->read << " samples read, " << report->answered << " answered, "
+            << report->rejected.size() << " rejected\n";
+  return report->rejected.empty() ? kExitOk : kExitFailure;
+}
+
+}  // namespace mgrs::tools
