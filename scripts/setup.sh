@@ -16,7 +16,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev sqlite3 libxml2-dev nlohmann-json3-dev libboost-program-options-dev libeigen3-dev
   libgdal-dev gdal-bin libopencv-dev
-  libtorch-dev libopenblas0-pthread libsentencepiece-dev libstemmer-dev libcpp-httplib-dev libgloo-dev
+  libtorch-dev libopenblas0-pthread libsentencepiece-dev libstemmer-dev zlib1g-dev libcpp-httplib-dev libgloo-dev
 )
 
 install_packages() {
