@@ -186,5 +186,60 @@ TEST(BadInputTest, Fair1mObjectWithThreePoints) {
   EXPECT_EQ(summary.objects_accepted, 1);
 }
 
+// Catalog part 2: the bad-input fixtures of the JSON and text readers (all SYNTHETIC, see the fixture folder).
+const std::string kCoco = "annotations/instances_val.json";
+
+TEST(BadInputTest, MalformedJsonNamesTheLine) {
+  const auto summary =
+      ExpectRejects(NoImages("bad-json", "coco", "ingest/coco/bad_json"), {{kCoco, 3, "BAD_JSON", kError}});
+  EXPECT_EQ(summary.images, 0);
+}
+
+TEST(BadInputTest, CocoUnknownCategoryId) {
+  ExpectRejects(NoImages("bad-coco-category", "coco", "ingest/coco/unknown_category"),
+                {{kCoco, 2, "UNKNOWN_CATEGORY", kError}});
+}
+
+TEST(BadInputTest, CocoAnnotationOfAMissingImage) {
+  ExpectRejects(NoImages("bad-coco-image", "coco", "ingest/coco/dangling_reference"),
+                {{kCoco, 2, "DANGLING_REFERENCE", kError}});
+}
+
+TEST(BadInputTest, CocoAnnotationWithoutBbox) {
+  ExpectRejects(NoImages("bad-coco-field", "coco", "ingest/coco/missing_field"), {{kCoco, 1, "MISSING_FIELD", kError}});
+}
+
+TEST(BadInputTest, NwpuVhrClassIdOutOfRange) {
+  ExpectRejects(NoImages("bad-nwpu-class", "nwpu-vhr", "ingest/nwpu_vhr/unknown_category"),
+                {{"ground truth/001.txt", 2, "UNKNOWN_CATEGORY", kError}});
+}
+
+TEST(BadInputTest, VisDroneCategoryOutOfRange) {
+  ExpectRejects(NoImages("bad-visdrone-class", "visdrone", "ingest/visdrone/unknown_category"),
+                {{"VisDrone2019-DET-val/annotations/0000001.txt", 2, "UNKNOWN_CATEGORY", kError}});
+}
+
+TEST(BadInputTest, DiorRsvgSplitIndexOutOfRange) {
+  // 3 objects in all (indices 0..2); test.txt line 2 says 3.
+  ExpectRejects(NoImages("bad-rsvg-index", "dior-rsvg", "ingest/dior_rsvg/index_out_of_range"),
+                {{"test.txt", 2, "INDEX_OUT_OF_RANGE", kError}});
+}
+
+TEST(BadInputTest, RsvqaQuestionsPointingAtMissingImagesOrAnswers) {
+  IngestOptions options = NoImages("bad-rsvqa", "rsvqa", "ingest/rsvqa/dangling_reference");
+  ExpectRejects(options, {{"LR_split_test_questions.json", 4, "DANGLING_REFERENCE", kError},
+                          {"LR_split_test_questions.json", 5, "DANGLING_REFERENCE", kError}});
+}
+
+TEST(BadInputTest, PrecompCaptionWithoutAFileName) {
+  ExpectRejects(NoImages("bad-precomp", "captions-precomp", "ingest/captions_precomp/unpaired_line"),
+                {{"test_caps.txt", 3, "UNPAIRED_LINE", kError}});
+}
+
+TEST(BadInputTest, EmptyCaptionIsLeftOutWithAWarning) {
+  ExpectRejects(NoImages("bad-empty-caption", "captions-karpathy", "ingest/captions_karpathy/empty_text"),
+                {{"dataset.json", 2, "EMPTY_TEXT", kWarning}});
+}
+
 }  // namespace
 }  // namespace mgrs::ingest

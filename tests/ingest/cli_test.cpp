@@ -1,6 +1,8 @@
 // The `mgrs ingest` and `mgrs catalog` commands: exit codes, the summary line, JSON stats, the rejects listing.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "test_support.h"
@@ -56,6 +58,37 @@ TEST(IngestCliTest, UnknownFormatIsAUsageError) {
             2);
   EXPECT_NE(out.find("unknown format 'pascal'"), std::string::npos) << out;
   EXPECT_EQ(testing::RunCommand(Mgrs() + " ingest --catalog c.sqlite --root .", &out), 2);  // --format missing
+}
+
+TEST(IngestCliTest, ShardExportAndMerge) {
+  const std::string scratch = testing::ScratchDir("cli-shards");
+  const std::string root = testing::SharedFile("fixtures/hrrsd");
+  std::string out;
+  for (const char* shard : {"0/2", "1/2"}) {
+    ASSERT_EQ(testing::RunCommand(Mgrs() + " ingest --quiet --no-images --format hrrsd --root " + root + " --catalog " +
+                                      scratch + "/s" + shard[0] + ".sqlite --shard " + shard,
+                                  &out),
+              0)
+        << out;
+  }
+  ASSERT_EQ(testing::RunCommand(Mgrs() + " catalog merge " + scratch + "/all.sqlite " + scratch + "/s0.sqlite " +
+                                    scratch + "/s1.sqlite",
+                                &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("3 images, 23 objects"), std::string::npos) << out;
+  // The same shard again conflicts: exit 1 and the reason.
+  EXPECT_EQ(testing::RunCommand(Mgrs() + " catalog merge " + scratch + "/all.sqlite " + scratch + "/s0.sqlite", &out),
+            1);
+  EXPECT_NE(out.find("image ids on both sides"), std::string::npos) << out;
+  ASSERT_EQ(testing::RunCommand(Mgrs() + " catalog export --catalog " + scratch + "/all.sqlite --dataset hrrsd " +
+                                    "--format coco --out " + scratch + "/hrrsd.json",
+                                &out),
+            0)
+      << out;
+  const auto coco = nlohmann::json::parse(std::ifstream(scratch + "/hrrsd.json"));
+  EXPECT_EQ(coco["images"].size(), 3u);
+  EXPECT_EQ(coco["annotations"].size(), 23u);
 }
 
 TEST(IngestCliTest, MissingCatalogIsASystemError) {

@@ -1,9 +1,11 @@
-// `mgrs catalog stats|verify|rejects`: look into a catalog.
+// `mgrs catalog stats|verify|rejects|export|merge`: look into, write out and combine catalogs.
 #include <iostream>
 
 #include "commands.h"
 #include "mgrs/catalog/catalog.h"
+#include "mgrs/catalog/merge.h"
 #include "mgrs/core/jsonl.h"
+#include "mgrs/ingest/export.h"
 #include "mgrs/ingest/manifest.h"
 
 namespace mgrs::tools {
@@ -116,6 +118,50 @@ int RunRejects(int argc, const char* const* argv) {
   return kExitOk;
 }
 
+int RunExport(int argc, const char* const* argv) {
+  const std::string program = "mgrs catalog export";
+  ingest::ExportOptions options;
+  cli::po::options_description described("Options");
+  described.add_options()("catalog", cli::po::value(&options.catalog_path)->required(), "catalog file")(
+      "dataset", cli::po::value(&options.dataset)->required(), "dataset to export")(
+      "format", cli::po::value(&options.format)->required(), "dota | coco")("split", cli::po::value(&options.split),
+                                                                            "only this split (default: all)")(
+      "out", cli::po::value(&options.out)->required(), "dota: output folder; coco: output JSON file");
+  cli::po::variables_map vm;
+  const cli::CommandHelp help{
+      "mgrs catalog export --catalog C --dataset N --format dota|coco --out PATH [--split S]",
+      "Write a dataset back out as DOTA labelTxt (with header lines) or COCO detection JSON.",
+      "mgrs catalog export --catalog catalog.sqlite --dataset dota --format coco --out dota.json"};
+  if (auto exit = cli::Parse(argc, argv, program, help, described, &vm)) return *exit;
+  auto summary = ingest::Export(options);
+  if (!summary.ok()) return cli::ExitFor(program, summary.status());
+  std::cout << "exported " << summary->images << " images, " << summary->objects << " objects to " << options.out
+            << "\n";
+  return kExitOk;
+}
+
+int RunMerge(int argc, const char* const* argv) {
+  const std::string program = "mgrs catalog merge";
+  std::string out;
+  std::vector<std::string> inputs;
+  cli::po::options_description described("Options");
+  described.add_options()("out", cli::po::value(&out)->required(), "catalog to merge into (created when missing)")(
+      "in", cli::po::value(&inputs)->multitoken()->required(), "catalogs to merge");
+  cli::po::positional_options_description positional;
+  positional.add("out", 1).add("in", -1);
+  cli::po::variables_map vm;
+  const cli::CommandHelp help{"mgrs catalog merge OUT IN...",
+                              "Combine catalogs (e.g. the shards of `mgrs ingest --shard i/n`) into OUT; conflicting "
+                              "datasets or image ids are refused.",
+                              "mgrs catalog merge all.sqlite shard0.sqlite shard1.sqlite"};
+  if (auto exit = cli::Parse(argc, argv, program, help, described, &vm, &positional)) return *exit;
+  auto summary = catalog::MergeCatalogs(out, inputs);
+  if (!summary.ok()) return cli::ExitFor(program, summary.status());
+  std::cout << "merged " << inputs.size() << " catalogs into " << out << ": " << summary->images << " images, "
+            << summary->objects << " objects, " << summary->rejects << " rejects\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunCatalog(int argc, const char* const* argv) {
@@ -123,6 +169,8 @@ int RunCatalog(int argc, const char* const* argv) {
       {"stats", "images, objects per dataset/split/class, texts and rejects", RunStats},
       {"verify", "compare the catalog with the dataset manifests", RunVerify},
       {"rejects", "list rejected and flagged records", RunRejects},
+      {"export", "write a dataset as DOTA labelTxt or COCO JSON", RunExport},
+      {"merge", "combine catalogs (shards) into one", RunMerge},
   };
   return cli::RunSubcommand(argc, argv, "mgrs catalog", "Look into a catalog.", commands);
 }

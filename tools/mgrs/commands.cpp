@@ -7,7 +7,7 @@ const std::vector<cli::Subcommand>& MgrsCommands() {
   static const std::vector<cli::Subcommand> commands = {
       {"self-check", "check what is built: versions, libraries, data files, self-tests", RunSelfCheck},
       {"ingest", "read a dataset's annotation files into the catalog", RunIngest},
-      {"catalog", "look into a catalog: stats, verify, rejects", RunCatalog},
+      {"catalog", "look into a catalog: stats, verify, rejects, export, merge", RunCatalog},
   };
   return commands;
 }

@@ -55,7 +55,9 @@ Status BulkWriter::Prepare() {
   // The load runs in rollback-journal mode: appended pages are written once (WAL would write them twice and
   // checksum every frame), and a kill still leaves a hot journal that the next open rolls back. Finish() returns
   // to WAL; so does Catalog::Open after a kill.
-  MGRS_RETURN_IF_ERROR(sql::Exec(db, "PRAGMA journal_mode = DELETE; PRAGMA temp_store = MEMORY"));
+  // Leaving WAL needs the only connection; while a reader holds the catalog open the load stays in WAL.
+  MGRS_RETURN_IF_ERROR(sql::Exec(db, "PRAGMA temp_store = MEMORY"));
+  left_wal_ = sql::Exec(db, "PRAGMA journal_mode = DELETE").ok();
 
   if (options_.defer_indexes) MGRS_RETURN_IF_ERROR(catalog_->DropBulkIndexes());
   statements_ = std::make_unique<Statements>();
@@ -332,7 +334,9 @@ Status BulkWriter::Finish(FinishTimings* timings) {
   auto violations = sql::QueryInt(catalog_->db(), "SELECT count(*) FROM pragma_foreign_key_check");
   timings->foreign_key_seconds = SecondsSince(start);
   if (!violations.ok()) return violations.status();
-  MGRS_RETURN_IF_ERROR(sql::Exec(catalog_->db(), "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL"));
+  MGRS_RETURN_IF_ERROR(sql::Exec(catalog_->db(), "PRAGMA foreign_keys = ON"));
+  // Best effort: a reader that connected meanwhile blocks the switch, and the next read-write open makes it.
+  if (left_wal_) (void)sql::Exec(catalog_->db(), "PRAGMA journal_mode = WAL");
   if (*violations > 0) {
     return Corruption("catalog " + catalog_->path() + ": " + std::to_string(*violations) +
                       " rows refer to missing rows (PRAGMA foreign_key_check)");

@@ -372,6 +372,16 @@ Result<std::optional<SceneLabel>> Catalog::SceneLabelOf(const std::string& image
   return std::optional<SceneLabel>();
 }
 
+Result<Catalog::Provenance> Catalog::ProvenanceOf(const std::string& image_id) {
+  auto stmt = Prepare(db_, "SELECT annotation, image_source, acquired FROM images WHERE id = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, image_id);
+  Status status;
+  if (stmt->Step(&status)) return Provenance{stmt->Text(0), stmt->Text(1), stmt->Text(2)};
+  if (!status.ok()) return status;
+  return NotFound("no image '" + image_id + "' in " + path_);
+}
+
 Result<std::vector<StoredReject>> Catalog::Rejects(const RejectFilter& filter) {
   auto stmt = Prepare(db_,
                       "SELECT dataset, coalesce(run_id, 0), file, line, code, severity, message, raw, objects "

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <unordered_map>
 
+#include "mgrs/core/files.h"
 #include "mgrs/core/text.h"
 #include "mgrs/raster/raster.h"
 
@@ -107,6 +108,50 @@ std::vector<std::string> ImageCandidates(const std::string& dir, const std::stri
     out.push_back(JoinPath(dir, stem + ext));
   }
   return out;
+}
+
+Result<std::optional<nlohmann::json>> ReadJsonFile(const ReaderContext& ctx, const std::string& path,
+                                                   catalog::SourceBatch* batch) {
+  auto text = ReadFile(JoinPath(ctx.root, path));
+  if (!text.ok()) return text.status();
+  try {
+    return std::optional<nlohmann::json>(nlohmann::json::parse(*text));
+  } catch (const nlohmann::json::parse_error& e) {
+    // nlohmann reports a byte offset; people look for lines.
+    const size_t offset = std::min(e.byte, text->size());
+    const int64_t line = 1 + std::count(text->begin(), text->begin() + static_cast<std::ptrdiff_t>(offset), '\n');
+    const size_t line_start = text->rfind('\n', offset == 0 ? 0 : offset - 1);
+    const size_t begin = line_start == std::string::npos ? 0 : line_start + 1;
+    AddReject(batch, path, line, code::kBadJson, "malformed JSON at byte " + std::to_string(e.byte) + ": " + e.what(),
+              text->substr(begin, std::min<size_t>(200, text->size() - begin)), 0);
+    return std::optional<nlohmann::json>();
+  }
+}
+
+std::string JsonText(const nlohmann::json& object, const char* key) {
+  if (!object.is_object() || !object.contains(key)) return {};
+  const nlohmann::json& value = object[key];
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
+  return {};
+}
+
+std::string FirstExisting(const ReaderContext& ctx, const std::vector<std::string>& candidates) {
+  std::error_code ec;
+  for (const std::string& candidate : candidates) {
+    if (fs::is_regular_file(JoinPath(ctx.root, candidate), ec)) return candidate;
+  }
+  return {};
+}
+
+Result<std::vector<std::string>> ReadLines(const std::string& path) {
+  auto reader = LineReader::Open(path);
+  if (!reader.ok()) return reader.status();
+  std::vector<std::string> lines;
+  std::string line;
+  while (reader->Next(&line)) lines.push_back(line);
+  MGRS_RETURN_IF_ERROR(reader->status());
+  return lines;
 }
 
 std::string EffectiveSplit(const ReaderContext& ctx, const SourceFile& file) {

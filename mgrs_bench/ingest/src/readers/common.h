@@ -4,9 +4,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "mgrs/catalog/batch.h"
 #include "mgrs/ingest/reader.h"
@@ -30,6 +33,12 @@ inline constexpr const char* kSizeMismatch = "SIZE_MISMATCH";
 inline constexpr const char* kBadXml = "BAD_XML";
 inline constexpr const char* kMissingField = "MISSING_FIELD";
 inline constexpr const char* kBadPoints = "BAD_POINTS";
+inline constexpr const char* kBadJson = "BAD_JSON";
+inline constexpr const char* kUnknownCategory = "UNKNOWN_CATEGORY";
+inline constexpr const char* kDanglingReference = "DANGLING_REFERENCE";
+inline constexpr const char* kIndexOutOfRange = "INDEX_OUT_OF_RANGE";
+inline constexpr const char* kEmptyText = "EMPTY_TEXT";
+inline constexpr const char* kUnpairedLine = "UNPAIRED_LINE";
 }  // namespace code
 
 // Strict decimal parsing of a whole token (from_chars: no locale, no leading '+', no trailing junk, finite only).
@@ -70,6 +79,17 @@ void FinishImage(const ReaderContext& ctx, const SourceFile& file, const std::ve
 
 // The candidates "<dir>/<stem>.<ext>" for the usual image extensions.
 std::vector<std::string> ImageCandidates(const std::string& dir, const std::string& stem);
+
+// Parses a whole JSON file. Malformed JSON adds a whole-file BAD_JSON reject naming the line and byte offset and
+// returns nullopt; an unreadable file is an I/O error.
+Result<std::optional<nlohmann::json>> ReadJsonFile(const ReaderContext& ctx, const std::string& path,
+                                                   catalog::SourceBatch* batch);
+// Text of a string member ("" when absent or not a string); an integer becomes its decimal text.
+std::string JsonText(const nlohmann::json& object, const char* key);
+// The first of `candidates` (relative to the root) that is a regular file, or "".
+std::string FirstExisting(const ReaderContext& ctx, const std::vector<std::string>& candidates);
+// Reads a text file as lines (CRLF, BOM stripped); an unreadable file is an I/O error.
+Result<std::vector<std::string>> ReadLines(const std::string& path);
 
 // "dataset/split/stem".
 std::string ImageId(const ReaderContext& ctx, const SourceFile& file, const std::string& stem);

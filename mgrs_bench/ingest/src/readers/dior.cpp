@@ -14,31 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// id -> split from ImageSets/Main/<split>.txt (per-class lists, "<class>_<split>.txt", are skipped).
-Result<std::map<std::string, std::string>> ReadImageSets(const std::string& root) {
-  std::map<std::string, std::string> split_of;
-  const fs::path folder = fs::path(root) / "ImageSets" / "Main";
-  std::error_code ec;
-  if (!fs::is_directory(folder, ec)) return split_of;
-  std::vector<fs::path> lists;
-  for (const auto& entry : fs::directory_iterator(folder, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (entry.path().extension() == ".txt" && name.find('_') == std::string::npos) lists.push_back(entry.path());
-  }
-  std::sort(lists.begin(), lists.end());
-  for (const fs::path& list : lists) {
-    auto reader = LineReader::Open(list.string());
-    if (!reader.ok()) return reader.status();
-    std::string line;
-    while (reader->Next(&line)) {
-      const std::string id(TrimAscii(line));
-      if (!id.empty()) split_of.emplace(id, list.stem().string());
-    }
-    MGRS_RETURN_IF_ERROR(reader->status());
-  }
-  return split_of;
-}
-
 class DiorReader : public FormatReader {
  public:
   Result<std::vector<SourceFile>> ListFiles(const ReaderContext& ctx) const override {
@@ -55,7 +30,7 @@ class DiorReader : public FormatReader {
                                        {"Oriented Bounding Boxes", "Horizontal Bounding Boxes"});
     if (!xmls.ok()) return xmls.status();
     if (xmls->empty()) return NotFound("no DIOR annotation XML under " + ctx.root);
-    auto split_of = ReadImageSets(ctx.root);
+    auto split_of = ReadImageSets(JoinPath(ctx.root, "ImageSets/Main"));
     if (!split_of.ok()) return split_of.status();
     std::vector<SourceFile> out;
     for (const std::string& relative : *xmls) {

@@ -1,6 +1,13 @@
 // VOC XML helpers.
 #include "readers/voc.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <mutex>
+
+#include "mgrs/core/files.h"
+#include "mgrs/core/text.h"
+
 namespace mgrs::ingest {
 
 xml::Document ParseAnnotationXml(const ReaderContext& ctx, const std::string& path, catalog::SourceBatch* batch) {
@@ -116,6 +123,105 @@ bool ReadVocObject(const xmlNode* object, const std::string& path, catalog::Obje
     }
   }
   return true;
+}
+
+Result<std::map<std::string, std::string>> ReadImageSets(const std::string& folder) {
+  namespace fs = std::filesystem;
+  std::map<std::string, std::string> split_of;
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) return split_of;
+  std::vector<fs::path> lists;
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() != ".txt" || name.find('_') != std::string::npos ||
+        name.find(' ') != std::string::npos || entry.path().stem() == "trainval") {
+      continue;
+    }
+    lists.push_back(entry.path());
+  }
+  std::sort(lists.begin(), lists.end());
+  for (const fs::path& list : lists) {
+    auto lines = ReadLines(list.string());
+    if (!lines.ok()) return lines.status();
+    for (const std::string& line : *lines) {
+      const std::string id(TrimAscii(line));
+      if (!id.empty()) split_of.emplace(id, list.stem().string());
+    }
+  }
+  return split_of;
+}
+
+namespace {
+
+class VocDetectionReader : public FormatReader {
+ public:
+  explicit VocDetectionReader(const char* format) : format_(format) {}
+
+  Result<std::vector<SourceFile>> ListFiles(const ReaderContext& ctx) const override {
+    auto xmls = ListFilesWithExtension(ctx.root, ".xml");
+    if (!xmls.ok()) return xmls.status();
+    std::map<std::string, std::map<std::string, std::string>> splits_by_top;
+    std::vector<SourceFile> out;
+    for (const std::string& path : *xmls) {
+      const std::string top = AnnotationTop(path);
+      if (top == "-") continue;
+      if (!splits_by_top.count(top)) {
+        auto splits = ReadImageSets(JoinPath(JoinPath(ctx.root, top), "ImageSets/Main"));
+        if (!splits.ok()) return splits.status();
+        splits_by_top[top] = std::move(*splits);
+      }
+      SourceFile file{path, "", Stem(path), top, 0};
+      auto split = splits_by_top[top].find(file.stem);
+      file.split = split != splits_by_top[top].end() ? split->second : SplitFromPath(path);
+      out.push_back(std::move(file));
+    }
+    if (out.empty()) return NotFound(std::string("no ") + format_ + " Annotations/*.xml under " + ctx.root);
+    return out;
+  }
+
+  Result<catalog::SourceBatch> Read(const SourceFile& file, const ReaderContext& ctx) const override {
+    catalog::SourceBatch batch;
+    batch.file = file.path;
+    xml::Document doc = ParseAnnotationXml(ctx, file.path, &batch);
+    if (!doc) return batch;
+    const xmlNode* annotation = xml::Root(doc);
+    catalog::ImageRecord record;
+    record.image.id = ImageId(ctx, file, file.stem);
+    record.image.dataset = ctx.dataset;
+    record.image.split = EffectiveSplit(ctx, file);
+    ReadVocSize(annotation, &record);
+    for (const xmlNode* node : xml::Children(annotation, "object")) {
+      catalog::ObjectRecord object;
+      if (ReadVocObject(node, file.path, &object, &batch)) record.objects.push_back(std::move(object));
+    }
+    std::vector<std::string> candidates = ImageCandidates(JoinPath(file.companion, "JPEGImages"), file.stem);
+    const std::string filename = xml::ChildText(annotation, "filename");
+    if (!filename.empty()) candidates.push_back(JoinPath(JoinPath(file.companion, "JPEGImages"), filename));
+    FinishImage(ctx, file, candidates, std::move(record), &batch);
+    return batch;
+  }
+
+ private:
+  // The folder holding Annotations/ (or Annotation/xml/) for an XML path; "-" when the XML is not in one.
+  static std::string AnnotationTop(const std::string& path) {
+    const std::string parent = ParentOf(path);
+    const std::string name = parent.substr(parent.rfind('/') == std::string::npos ? 0 : parent.rfind('/') + 1);
+    if (name == "Annotations" || name == "Annotation") return ParentOf(parent);
+    if (name == "xml") {
+      const std::string grand = ParentOf(parent);
+      const std::string grand_name = grand.substr(grand.rfind('/') == std::string::npos ? 0 : grand.rfind('/') + 1);
+      if (grand_name == "Annotation" || grand_name == "Annotations") return ParentOf(grand);
+    }
+    return "-";
+  }
+
+  const char* format_;
+};
+
+}  // namespace
+
+std::unique_ptr<FormatReader> MakeVocDetectionReader(const char* format) {
+  return std::make_unique<VocDetectionReader>(format);
 }
 
 }  // namespace mgrs::ingest

@@ -2,6 +2,8 @@
 // <object> elements holding <name> and a <bndbox> or DIOR-R's <robndbox> (named corners).
 #pragma once
 
+#include <map>
+#include <memory>
 #include <string>
 
 #include "readers/common.h"
@@ -21,5 +23,14 @@ void ReadVocSize(const xmlNode* annotation, catalog::ImageRecord* record);
 // adding a reject (MISSING_FIELD, BAD_NUMBER) to the batch.
 bool ReadVocObject(const xmlNode* object, const std::string& path, catalog::ObjectRecord* out,
                    catalog::SourceBatch* batch);
+
+// id -> split from the VOC split lists <folder>/<split>.txt (absolute folder, usually ImageSets/Main). Per-class
+// lists ("<class>_<split>.txt", HRRSD's "T junction_val.txt") and trainval.txt are skipped. Empty when the
+// folder does not exist.
+Result<std::map<std::string, std::string>> ReadImageSets(const std::string& folder);
+
+// VOC detection datasets laid out as <top>/Annotations/*.xml (or <top>/Annotation/xml/*.xml), images in
+// <top>/JPEGImages/, splits from <top>/ImageSets/Main/. `format` only names the dataset in messages.
+std::unique_ptr<FormatReader> MakeVocDetectionReader(const char* format);
 
 }  // namespace mgrs::ingest

@@ -74,6 +74,7 @@ class BulkWriter {
   std::unique_ptr<Statements> statements_;
   std::unordered_map<std::string, int64_t> class_ids_;
   bool in_transaction_ = false;
+  bool left_wal_ = false;  // the load runs in rollback-journal mode (see Prepare)
   int64_t pending_objects_ = 0;
   int64_t pending_files_ = 0;
 };

@@ -137,6 +137,13 @@ class Catalog {
   Result<std::vector<Caption>> Captions(const std::string& image_id);
   Result<std::vector<Qa>> QaPairs(const std::string& image_id);
   Result<std::optional<SceneLabel>> SceneLabelOf(const std::string& image_id);
+  // Where an image's record came from: its source file and what the annotation said about the image.
+  struct Provenance {
+    std::string annotation;    // source file relative to the dataset root
+    std::string image_source;  // e.g. DOTA "imagesource:" ("" when absent)
+    std::string acquired;
+  };
+  Result<Provenance> ProvenanceOf(const std::string& image_id);
   Result<std::vector<StoredReject>> Rejects(const RejectFilter& filter);
   Result<CatalogStats> Stats();
 
