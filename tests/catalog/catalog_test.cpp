@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 
 #include "mgrs/catalog/bulk_writer.h"
@@ -231,6 +235,39 @@ TEST(CatalogTest, AnUnfinishedBulkLoadKeepsCommittedFilesAndGetsItsIndexesBack) 
   EXPECT_EQ(QueryCount(path, "SELECT count(*) FROM objects"), 2);
   const Status integrity = (*reopened)->CheckIntegrity();
   EXPECT_TRUE(integrity.ok()) << integrity.ToString();
+}
+
+TEST(CatalogTest, AWriterKilledWithSpilledPagesIsRolledBackByTheNextWriter) {
+  // A bulk load runs in rollback-journal mode. A child process writes more than its page cache holds, so pages
+  // reach the database file and the journal becomes hot, then dies without committing.
+  const std::string path = testing::ScratchDir("catalog-hot-journal") + "/c.sqlite";
+  OpenWithDataset(path);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_exec(db, "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 10; BEGIN", nullptr, nullptr, nullptr);
+    for (int i = 0; i < 2000; ++i) {
+      const std::string sql =
+          "INSERT INTO rejects (dataset, file, code, severity, message, raw) VALUES ('toy', 'f', "
+          "'X', 'error', 'm', '" +
+          std::string(400, 'r') + "')";
+      sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+    }
+    ::_exit(9);  // no COMMIT, no close
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(std::filesystem::exists(path + "-journal")) << "the child left no journal: the test proves nothing";
+  auto reader = Catalog::Open(path, Catalog::Mode::kReadOnly);
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(reader.status().message().find("interrupted ingest"), std::string::npos) << reader.status().message();
+  auto writer = Catalog::Open(path);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  EXPECT_TRUE((*writer)->CheckIntegrity().ok());
+  EXPECT_EQ(QueryCount(path, "SELECT count(*) FROM rejects"), 0);
 }
 
 TEST(CatalogTest, StatsJsonHasPerClassAndPerSplitCounts) {

@@ -172,7 +172,7 @@ int RunCatalog(int argc, const char* const* argv) {
       {"export", "write a dataset as DOTA labelTxt or COCO JSON", RunExport},
       {"merge", "combine catalogs (shards) into one", RunMerge},
   };
-  return cli::RunSubcommand(argc, argv, "mgrs catalog", "Look into a catalog.", commands);
+  return cli::RunSubcommand(argc, argv, "mgrs catalog", "Look into, export and merge catalogs.", commands);
 }
 
 }  // namespace mgrs::tools

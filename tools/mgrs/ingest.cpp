@@ -16,12 +16,12 @@ int RunIngest(int argc, const char* const* argv) {
   std::string shard = "0/1";
   bool no_images = false, quiet = false;
   cli::po::options_description described("Options");
-  described.add_options()                                                                                           //
-      ("catalog", cli::po::value(&options.catalog_path)->required(), "catalog file (created when missing)")         //
-      ("format", cli::po::value(&options.format)->required(), ("source format: " + ingest::FormatNames()).c_str())  //
-      ("root", cli::po::value(&options.root)->required(), "the dataset's folder")                                   //
-      ("name", cli::po::value(&options.name), "dataset name, the first part of image ids (default: the format)")    //
-      ("split", cli::po::value(&options.split), "split name for every image (default: from the layout)")            //
+  described.add_options()                                                                                         //
+      ("catalog", cli::po::value(&options.catalog_path)->required(), "catalog file (created when missing)")       //
+      ("format", cli::po::value(&options.format)->required(), "source format (listed in the usage line)")         //
+      ("root", cli::po::value(&options.root)->required(), "the dataset's folder")                                 //
+      ("name", cli::po::value(&options.name), "dataset name, the first part of image ids (default: the format)")  //
+      ("split", cli::po::value(&options.split), "split name for every image (default: from the layout)")          //
       ("manifest", cli::po::value(&options.manifest_path),
        "manifest file (default: manifests/datasets/<name>.json)")                                                  //
       ("dataset-version", cli::po::value(&options.dataset_version), "manifest version (default: the manifest's)")  //

@@ -102,6 +102,13 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, Mode mod
   sqlite3_busy_timeout(db, 10000);
   auto version = sql::QueryInt(db, "PRAGMA user_version");
   if (!version.ok()) {
+    if (sqlite3_extended_errcode(db) == SQLITE_READONLY_ROLLBACK) {
+      // A bulk load killed while committing leaves a hot rollback journal, which only a writer can roll back.
+      return Status(StatusCode::kFailedPrecondition,
+                    "catalog " + path +
+                        " was left by an interrupted ingest; rerun the ingest (any read-write open "
+                        "rolls the unfinished transaction back)");
+    }
     return Corruption("cannot read catalog " + path + " (not an SQLite database?): " + version.status().message());
   }
   if (*version > LatestSchemaVersion()) {

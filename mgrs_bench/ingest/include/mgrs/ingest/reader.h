@@ -37,7 +37,8 @@ struct ReaderContext {
 class FormatReader {
  public:
   virtual ~FormatReader() = default;
-  // The source files under ctx.root in a deterministic order (sorted by path). kNotFound when the root holds
+  // The source files under ctx.root in a deterministic order (sorted by path; a reader may append units of its
+  // own, like DIOR-RSVG's split files). Called once per ingest, before any Read(). kNotFound when the root holds
   // nothing of this format.
   virtual Result<std::vector<SourceFile>> ListFiles(const ReaderContext& ctx) const = 0;
   // Reads one source file. Bad records become rejects in the batch; the Status fails only when the file cannot
