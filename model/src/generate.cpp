@@ -8,9 +8,11 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include "mgrs/core/files.h"
 #include "mgrs/core/jsonl.h"
 #include "mgrs/core/sample.h"
 #include "mgrs/core/text.h"
+#include "mgrs/model/moe.h"
 #include "mgrs/model/preprocess.h"
 
 namespace mgrs::model {
@@ -219,14 +221,20 @@ Result<EvaluationReport> RunEvaluation(const EvaluationOptions& options) {
   auto assistant = Assistant::Load(options.checkpoint_dir, options.run);
   if (!assistant.ok()) return assistant.status();
   std::vector<std::optional<Prediction>> predictions(count);
+  RoutingStatistics routing;
+  std::string current_task;
+  GenerationOptions generation = options.generation;
+  if (!options.routing_out.empty()) {
+    generation.on_routing = [&](const std::vector<RoutingRecord>& records) { routing.Add(records, current_task); };
+  }
   auto answer_batch = [&](const std::vector<PendingSample>& batch) -> Status {
     std::vector<Question> questions;
     for (const auto& p : batch) questions.push_back(p.question);
-    auto answers = (*assistant)->Answer(questions, options.generation);
+    auto answers = (*assistant)->Answer(questions, generation);
     if (!answers.ok() && batch.size() > 1) {
       // One undecodable image must not sink the batch: answer one by one to find it.
       for (const auto& p : batch) {
-        auto single = (*assistant)->Answer({p.question}, options.generation);
+        auto single = (*assistant)->Answer({p.question}, generation);
         if (single.ok()) {
           predictions[p.index] = Prediction{p.id, single->front(), nlohmann::json::object()};
         } else {
@@ -247,6 +255,7 @@ Result<EvaluationReport> RunEvaluation(const EvaluationOptions& options) {
     return Status::Ok();
   };
   for (const auto& [task, samples] : by_task) {
+    current_task = TaskName(task);
     for (size_t start = 0; start < samples.size(); start += options.batch_size) {
       const auto end = std::min(samples.size(), start + static_cast<size_t>(options.batch_size));
       MGRS_RETURN_IF_ERROR(answer_batch(std::vector<PendingSample>(samples.begin() + start, samples.begin() + end)));
@@ -260,6 +269,14 @@ Result<EvaluationReport> RunEvaluation(const EvaluationOptions& options) {
     ++report.answered;
   }
   MGRS_RETURN_IF_ERROR(writer->Commit());
+  if (!options.routing_out.empty()) {
+    MGRS_RETURN_IF_ERROR(WriteFileAtomically(options.routing_out, routing.ToJson().dump(2) + "\n"));
+    std::string svg_path = options.routing_out;
+    if (svg_path.size() > 5 && svg_path.compare(svg_path.size() - 5, 5, ".json") == 0)
+      svg_path.resize(svg_path.size() - 5);
+    MGRS_RETURN_IF_ERROR(WriteFileAtomically(svg_path + ".svg", routing.ToSvg()));
+    if (!routing.empty()) report.routing_table = routing.ToTable();
+  }
   return report;
 }
 

@@ -9,6 +9,8 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include "mgrs/model/moe.h"
+
 namespace mgrs::model {
 namespace {
 
@@ -54,10 +56,10 @@ class LlamaAttentionImpl : public nn::Module {
       : heads_(c.num_heads), kv_heads_(c.num_kv_heads), head_dim_(c.HeadDim()) {
     const int q_width = c.num_heads * c.HeadDim();
     const int kv_width = c.num_kv_heads * c.HeadDim();
-    q_proj = register_module("q_proj", nn::Linear(nn::LinearOptions(c.hidden_size, q_width).bias(false)));
-    k_proj = register_module("k_proj", nn::Linear(nn::LinearOptions(c.hidden_size, kv_width).bias(false)));
-    v_proj = register_module("v_proj", nn::Linear(nn::LinearOptions(c.hidden_size, kv_width).bias(false)));
-    o_proj = register_module("o_proj", nn::Linear(nn::LinearOptions(q_width, c.hidden_size).bias(false)));
+    q_proj = register_module("q_proj", LoraLinear(c.hidden_size, q_width, false));
+    k_proj = register_module("k_proj", LoraLinear(c.hidden_size, kv_width, false));
+    v_proj = register_module("v_proj", LoraLinear(c.hidden_size, kv_width, false));
+    o_proj = register_module("o_proj", LoraLinear(q_width, c.hidden_size, false));
   }
 
   // allowed: [B, 1, T, L] bool (true = may attend), or undefined when every query sees every key.
@@ -97,7 +99,7 @@ class LlamaAttentionImpl : public nn::Module {
     return o_proj(out);
   }
 
-  nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
+  LoraLinear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
 
  private:
   int64_t heads_, kv_heads_, head_dim_;
@@ -107,9 +109,9 @@ TORCH_MODULE(LlamaAttention);
 }  // namespace
 
 LlamaMlpImpl::LlamaMlpImpl(int hidden_size, int intermediate_size) {
-  gate_proj = register_module("gate_proj", nn::Linear(nn::LinearOptions(hidden_size, intermediate_size).bias(false)));
-  up_proj = register_module("up_proj", nn::Linear(nn::LinearOptions(hidden_size, intermediate_size).bias(false)));
-  down_proj = register_module("down_proj", nn::Linear(nn::LinearOptions(intermediate_size, hidden_size).bias(false)));
+  gate_proj = register_module("gate_proj", LoraLinear(hidden_size, intermediate_size, false));
+  up_proj = register_module("up_proj", LoraLinear(hidden_size, intermediate_size, false));
+  down_proj = register_module("down_proj", LoraLinear(intermediate_size, hidden_size, false));
 }
 
 torch::Tensor LlamaMlpImpl::Forward(const torch::Tensor& x, RoutingRecord* /*routing*/) {
@@ -146,6 +148,11 @@ LlamaForCausalLMImpl::LlamaForCausalLMImpl(const TextConfig& text, const MoeConf
   embed_tokens_ = model->register_module("embed_tokens", nn::Embedding(config_.vocab_size, config_.hidden_size));
   layers_ = model->register_module("layers", nn::ModuleList());
   for (int i = 0; i < config_.num_layers; ++i) layers_->push_back(std::make_shared<LlamaDecoderLayerImpl>(config_));
+  if (moe_.enabled()) {
+    for (const int layer : moe_.MoeLayers(config_.num_layers)) {
+      ReplaceFeedForward(layer, std::make_shared<MoeFeedForwardImpl>(config_, moe_));
+    }
+  }
   norm_ = model->register_module("norm", RmsNorm(config_.hidden_size, config_.rms_norm_eps).ptr());
   if (!config_.tie_word_embeddings) {
     lm_head_ =

@@ -11,6 +11,7 @@
 #include "mgrs/core/jsonl.h"
 #include "mgrs/model/checkpoint.h"
 #include "mgrs/model/generate.h"
+#include "mgrs/model/moe.h"
 #include "test_support.h"
 
 namespace mgrs::model {
@@ -139,6 +140,39 @@ TEST_F(AssistantTest, EvalCommandWritesPredictions) {
   const auto lines = ReadLines(work + "/predictions.jsonl");
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(nlohmann::json::parse(lines[0])["id"], "7");
+}
+
+TEST_F(AssistantTest, StageTwoCheckpointAnswersLikeTheDenseOneAndReportsRouting) {
+  const std::string work = testing::ScratchDir("assistant_moe");
+  MoeConfig moe;
+  moe.num_experts = 4;
+  ASSERT_TRUE(ConvertCheckpointToMoe(*dir_, moe, work + "/moe", /*seed=*/9).ok());
+  std::ofstream(work + "/bench.jsonl")
+      << R"({"id":"a","task":"vqa","image":"wide.png","conversations":[{"from":"human","value":"<image>\nHow many boats?"}],"gt":{"answer":"3"}})"
+      << "\n"
+      << R"({"id":"b","task":"caption","image":"tall.png","conversations":[{"from":"human","value":"<image>\nDescribe."}],"gt":{"references":["x"]}})"
+      << "\n";
+  EvaluationOptions options;
+  options.bench_path = work + "/bench.jsonl";
+  options.image_root = GoldenPath("images");
+  options.generation = Budget(4);
+  options.run.threads = 1;
+  options.checkpoint_dir = *dir_;
+  options.out_path = work + "/dense.jsonl";
+  ASSERT_TRUE(RunEvaluation(options).ok());
+  options.checkpoint_dir = work + "/moe";
+  options.out_path = work + "/moe.jsonl";
+  options.routing_out = work + "/routing.json";
+  auto report = RunEvaluation(options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  // Identical experts and weights summing to 1: the MoE model answers exactly as the dense one did.
+  EXPECT_EQ(ReadLines(work + "/moe.jsonl"), ReadLines(work + "/dense.jsonl"));
+  std::ifstream routing_file(options.routing_out);
+  const auto routing = nlohmann::json::parse(routing_file);
+  EXPECT_EQ(routing["overall"]["layers"], nlohmann::json({0}));  // golden text config: 2 layers, MoE on layer 0
+  EXPECT_TRUE(routing["tasks"].contains("vqa") && routing["tasks"].contains("caption"));
+  EXPECT_TRUE(std::filesystem::exists(work + "/routing.svg"));
+  EXPECT_FALSE(report->routing_table.empty());
 }
 
 TEST_F(AssistantTest, LoadRefusesACheckpointWithoutATokenizer) {

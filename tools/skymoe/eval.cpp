@@ -15,10 +15,12 @@ int RunSkymoeEval(int argc, const char* const* argv) {
       ("bench", cli::po::value(&eval.bench_path)->required(), "Sample JSON Lines (docs/formats.md)")            //
       ("image-root", cli::po::value(&eval.image_root)->required(), "folder the samples' image paths start in")  //
       ("out", cli::po::value(&eval.out_path)->required(), "Prediction JSON Lines to write")                     //
-      ("batch-size", cli::po::value(&eval.batch_size)->default_value(8), "samples decoded together")            //
-      ("max-new-tokens", cli::po::value(&eval.generation.max_new_tokens)->default_value(256), "token budget")   //
-      ("device", cli::po::value(&eval.run.device)->default_value("cpu"), "cpu, cuda or cuda:N")                 //
-      ("dtype", cli::po::value(&eval.run.dtype)->default_value("auto"), "auto, float32, bfloat16, float16")     //
+      ("routing-out", cli::po::value(&eval.routing_out)->default_value(""),
+       "MoE routing statistics JSON (+ .svg heat map beside it)")                                              //
+      ("batch-size", cli::po::value(&eval.batch_size)->default_value(8), "samples decoded together")           //
+      ("max-new-tokens", cli::po::value(&eval.generation.max_new_tokens)->default_value(256), "token budget")  //
+      ("device", cli::po::value(&eval.run.device)->default_value("cpu"), "cpu, cuda or cuda:N")                //
+      ("dtype", cli::po::value(&eval.run.dtype)->default_value("auto"), "auto, float32, bfloat16, float16")    //
       ("threads", cli::po::value(&eval.run.threads)->default_value(0), "intra-op threads (0 = all cores)");
   cli::po::variables_map vm;
   const cli::CommandHelp help{
@@ -29,6 +31,7 @@ int RunSkymoeEval(int argc, const char* const* argv) {
   auto report = model::RunEvaluation(eval);
   if (!report.ok()) return cli::ExitFor(program, report.status());
   for (const auto& diagnostic : report->rejected) std::cerr << diagnostic.ToString() << "\n";
+  if (!report->routing_table.empty()) std::cerr << "expert shares per MoE layer:\n" << report->routing_table;
   std::cerr << program << ": " << report->read << " samples read, " << report->answered << " answered, "
             << report->rejected.size() << " rejected\n";
   return report->rejected.empty() ? kExitOk : kExitFailure;

@@ -1,7 +1,11 @@
 // Decode latency per token at several context lengths, with the KV cache (one new position attends to the cached
 // ones) and without it (the whole sequence recomputed, as a model without a cache must), plus vision-tower images
 // per second. Random weights in the given config (default: manifests/models/skymoe-tiny.json), fp32, CPU.
-// Usage: mgrs_model_benchmark [--config FILE] [--contexts 64,256,1024] [--threads N] [--repeats N]
+// Then one MoE layer against the dense FFN on the same tokens (issue 8's target: hidden 1024, gated FFN 2816,
+// E = 8, top-2, 2048 tokens, fp32): router + dispatch + experts + combine vs. the dense FFN, and the expert matrix
+// products alone (each expert on its share of the rows, no routing) as the floor.
+// Usage: mgrs_model_benchmark [--config FILE] [--contexts 64,256,1024] [--threads N] [--repeats N] [--skip-decode]
+//                             [--skip-moe]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -13,6 +17,7 @@
 #include <torch/torch.h>
 
 #include "mgrs/model/llava.h"
+#include "mgrs/model/moe.h"
 #include "mgrs/model/runtime.h"
 
 namespace {
@@ -50,16 +55,30 @@ int main(int argc, char** argv) {
   std::string config_path = std::string(MGRS_SOURCE_DIR) + "/manifests/models/skymoe-tiny.json";
   std::string contexts_text = "64,256,1024";
   int threads = 0, repeats = 15;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  bool decode = true, moe = true;
+  for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
+    if (flag == "--skip-decode") {
+      decode = false;
+      continue;
+    }
+    if (flag == "--skip-moe") {
+      moe = false;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::cerr << flag << " needs a value\n";
+      return 2;
+    }
+    ++i;
     if (flag == "--config")
-      config_path = argv[i + 1];
+      config_path = argv[i];
     else if (flag == "--contexts")
-      contexts_text = argv[i + 1];
+      contexts_text = argv[i];
     else if (flag == "--threads")
-      threads = std::atoi(argv[i + 1]);
+      threads = std::atoi(argv[i]);
     else if (flag == "--repeats")
-      repeats = std::atoi(argv[i + 1]);
+      repeats = std::atoi(argv[i]);
     else {
       std::cerr << "unknown option " << flag << "\n";
       return 2;
@@ -77,31 +96,61 @@ int main(int argc, char** argv) {
   c10::InferenceMode inference;
   auto& lm = *model->language_model();
   const auto& t = config->text;
-  std::printf("config %s: text hidden %d, %d layers, %d heads, vocab %d; LibTorch %s, %d threads\n",
-              config->name.c_str(), t.hidden_size, t.num_layers, t.num_heads, t.vocab_size, TORCH_VERSION,
-              torch::get_num_threads());
-  std::printf("%8s %16s %16s %8s\n", "context", "cached ms/token", "full ms/token", "speedup");
-  for (const auto context : ParseList(contexts_text)) {
-    const auto embeds = torch::randn({1, context + 1, t.hidden_size}) * 0.02;
-    const auto positions = torch::arange(context + 1, torch::kLong).view({1, -1});
-    // Cached: a cache already holding `context` positions; time the forward of position context + 1 only.
-    auto cache = lm.NewCache(1, context + 1);
-    (void)lm.forward(embeds.slice(1, 0, context), positions.slice(1, 0, context), {}, &cache, true);
-    const double cached = MedianMilliseconds(repeats, [&] {
-      cache.length = context;
-      (void)lm.forward(embeds.slice(1, context), positions.slice(1, context), {}, &cache, true);
-    });
-    // Without a cache the same token costs a forward over all context + 1 positions.
-    const double full =
-        MedianMilliseconds(std::max(3, repeats / 3), [&] { (void)lm.forward(embeds, positions, {}, nullptr, true); });
-    std::printf("%8lld %16.3f %16.3f %7.1fx\n", static_cast<long long>(context), cached, full, full / cached);
+  if (decode) {
+    std::printf("config %s: text hidden %d, %d layers, %d heads, vocab %d; LibTorch %s, %d threads\n",
+                config->name.c_str(), t.hidden_size, t.num_layers, t.num_heads, t.vocab_size, TORCH_VERSION,
+                torch::get_num_threads());
+    std::printf("%8s %16s %16s %8s\n", "context", "cached ms/token", "full ms/token", "speedup");
+    for (const auto context : ParseList(contexts_text)) {
+      const auto embeds = torch::randn({1, context + 1, t.hidden_size}) * 0.02;
+      const auto positions = torch::arange(context + 1, torch::kLong).view({1, -1});
+      // Cached: a cache already holding `context` positions; time the forward of position context + 1 only.
+      auto cache = lm.NewCache(1, context + 1);
+      (void)lm.forward(embeds.slice(1, 0, context), positions.slice(1, 0, context), {}, &cache, true);
+      const double cached = MedianMilliseconds(repeats, [&] {
+        cache.length = context;
+        (void)lm.forward(embeds.slice(1, context), positions.slice(1, context), {}, &cache, true);
+      });
+      // Without a cache the same token costs a forward over all context + 1 positions.
+      const double full =
+          MedianMilliseconds(std::max(3, repeats / 3), [&] { (void)lm.forward(embeds, positions, {}, nullptr, true); });
+      std::printf("%8lld %16.3f %16.3f %7.1fx\n", static_cast<long long>(context), cached, full, full / cached);
+    }
+    const auto& v = config->vision;
+    for (const int batch : {1, 8}) {
+      const auto pixels = torch::randn({batch, 3, v.image_size, v.image_size});
+      const double ms = MedianMilliseconds(std::max(3, repeats / 3), [&] { (void)model->vision_tower()(pixels); });
+      std::printf("vision tower %dpx (%d layers run), batch %d: %.2f ms, %.1f images/s\n", v.image_size,
+                  model->vision_tower()->LayersRun(), batch, ms, batch * 1000.0 / ms);
+    }
   }
-  const auto& v = config->vision;
-  for (const int batch : {1, 8}) {
-    const auto pixels = torch::randn({batch, 3, v.image_size, v.image_size});
-    const double ms = MedianMilliseconds(std::max(3, repeats / 3), [&] { (void)model->vision_tower()(pixels); });
-    std::printf("vision tower %dpx (%d layers run), batch %d: %.2f ms, %.1f images/s\n", v.image_size,
-                model->vision_tower()->LayersRun(), batch, ms, batch * 1000.0 / ms);
+  if (moe) {
+    mgrs::model::TextConfig text;
+    text.hidden_size = 1024;
+    text.intermediate_size = 2816;
+    mgrs::model::MoeConfig moe_config;
+    moe_config.num_experts = 8;
+    moe_config.top_k = 2;
+    mgrs::model::LlamaMlp dense(text.hidden_size, text.intermediate_size);
+    mgrs::model::MoeFeedForward layer(text, moe_config);
+    layer->eval();
+    const auto x = torch::randn({2048, text.hidden_size});
+    const int runs = std::max(3, repeats / 3);
+    const double dense_ms = MedianMilliseconds(runs, [&] { (void)dense(x); });
+    mgrs::model::RoutingRecord record;
+    const double moe_ms = MedianMilliseconds(runs, [&] { (void)layer->Forward(x, &record); });
+    // The floor: each expert's matrix products on as many rows as the router gave it.
+    const auto counts = record.tokens_per_expert.to(torch::kCPU);
+    const double experts_ms = MedianMilliseconds(runs, [&] {
+      for (int e = 0; e < moe_config.num_experts; ++e) {
+        const auto rows = counts[e].item<int64_t>();
+        if (rows > 0) (void)layer->experts[e]->as<mgrs::model::LlamaMlpImpl>()->forward(x.slice(0, 0, rows));
+      }
+    });
+    std::printf(
+        "MoE layer (D 1024, FFN 2816, E 8, top-2, 2048 tokens, %d threads): dense FFN %.1f ms, MoE %.1f ms "
+        "(%.2fx), expert products alone %.1f ms (%.2fx)\n",
+        torch::get_num_threads(), dense_ms, moe_ms, moe_ms / dense_ms, experts_ms, experts_ms / dense_ms);
   }
   return 0;
 }

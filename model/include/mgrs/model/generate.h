@@ -69,12 +69,17 @@ struct EvaluationOptions {
   RunOptions run;
   GenerationOptions generation;
   int batch_size = 8;  // samples answered together (each batch holds one task, so routing is attributable)
+  // When set (MoE models): routing statistics as JSON (RoutingStatistics::ToJson) at this path, and an SVG heat
+  // map of all tokens' shares beside it (".json" replaced by ".svg"). Every routed position counts: image and
+  // prompt tokens, generated tokens, and the left padding of a batch (as DeepSpeed's gate sees them).
+  std::string routing_out;
 };
 
 struct EvaluationReport {
   int64_t read = 0;                  // samples read (bad lines included)
   int64_t answered = 0;              // predictions written
   std::vector<Diagnostic> rejected;  // BAD_JSON, BAD_SAMPLE, IMAGE_OUTSIDE_ROOT, MISSING_IMAGE, ...
+  std::string routing_table;         // RoutingStatistics::ToTable() of all tokens; empty for dense models
 };
 
 // Answers every sample of the benchmark file and writes one Prediction {"id", "answer"} per answered sample, in

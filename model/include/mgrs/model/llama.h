@@ -13,6 +13,7 @@
 #include <torch/nn/pimpl.h>
 
 #include "mgrs/model/config.h"
+#include "mgrs/model/lora.h"
 
 namespace mgrs::model {
 
@@ -44,21 +45,22 @@ class FeedForwardImpl : public torch::nn::Module {
   virtual torch::Tensor Forward(const torch::Tensor& x, RoutingRecord* routing) = 0;
 };
 
-// down_proj(silu(gate_proj(x)) * up_proj(x)), no biases (LlamaMLP).
+// down_proj(silu(gate_proj(x)) * up_proj(x)), no biases (LlamaMLP); the projections can carry LoRA adapters.
 class LlamaMlpImpl : public FeedForwardImpl {
  public:
   LlamaMlpImpl(int hidden_size, int intermediate_size);
   torch::Tensor Forward(const torch::Tensor& x, RoutingRecord* routing) override;
   torch::Tensor forward(const torch::Tensor& x) { return Forward(x, nullptr); }
 
-  torch::nn::Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+  LoraLinear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
 };
 TORCH_MODULE(LlamaMlp);
 
 class LlamaDecoderLayerImpl;
 
 // LlamaForCausalLM: `model.{embed_tokens,layers.N,norm}` and `lm_head`. Layers listed by moe.MoeLayers() get an
-// MoE feed-forward block. Not thread-safe while a forward runs.
+// MoE feed-forward block (moe.h) when moe.enabled(). The attention and FFN projections are LoraLinear (lora.h).
+// Not thread-safe while a forward runs.
 class LlamaForCausalLMImpl : public torch::nn::Module {
  public:
   LlamaForCausalLMImpl(const TextConfig& text, const MoeConfig& moe);
