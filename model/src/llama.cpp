@@ -86,7 +86,9 @@ class LlamaAttentionImpl : public nn::Module {
     }
     torch::Tensor out;
 #if TORCH_VERSION_MAJOR >= 2
-    out = at::scaled_dot_product_attention(grouped_q, k, v, grouped_allowed, 0.0, false);
+    const c10::optional<at::Tensor> mask =
+        grouped_allowed.defined() ? c10::optional<at::Tensor>(grouped_allowed) : c10::nullopt;
+    out = at::scaled_dot_product_attention(grouped_q, k, v, mask, 0.0, false);
 #else
     // LibTorch 1.13 has no public fused attention: the same computation spelled out, softmax in fp32 as HF.
     auto scores = torch::matmul(grouped_q, k.transpose(2, 3)).to(torch::kFloat) / std::sqrt(double(head_dim_));

@@ -84,6 +84,25 @@ TEST_F(GoldenNetworkTest, OnlyTheLayersFeedingTheFeatureLayerAreBuilt) {
   }
 }
 
+TEST(LoadLlavaTest, BuildsTheModelInBfloat16) {
+  // The GPU dtype, exercised on the CPU: parameters are bf16, RMSNorm and softmax run in fp32, logits come back in
+  // fp32. Tolerance: bf16 keeps 8 bits of mantissa, so logits up to ~13 may move by a few tenths.
+  RunOptions options;
+  options.dtype = "bfloat16";
+  options.threads = 1;
+  auto loaded = LoadLlava(GoldenPath("tiny_llava"), options);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  auto& model = *loaded->model;
+  EXPECT_EQ(model.language_model()->parameters().front().scalar_type(), torch::kBFloat16);
+  c10::InferenceMode inference;
+  const auto pixels = Expected("pixel_values").slice(0, 0, 1).to(torch::kBFloat16);
+  auto batch = model.EmbedPrompts({ExpectedIds("prompt_ids_0")}, model.EncodeImages(pixels));
+  ASSERT_TRUE(batch.ok());
+  const auto logits = model.language_model()->forward(batch->embeds, batch->positions, {}, nullptr).logits[0];
+  EXPECT_EQ(logits.scalar_type(), torch::kFloat);
+  EXPECT_LT(MaxAbsDiff(logits, Expected("logits_0")), 1.0);
+}
+
 TEST(PositionInterpolation, IsTheIdentityAtEqualSize) {
   const auto table = torch::randn({1 + 5 * 5, 8});
   EXPECT_TRUE(torch::equal(InterpolatePositionEmbedding(table, 5), table));
