@@ -175,6 +175,20 @@ TEST_F(AssistantTest, StageTwoCheckpointAnswersLikeTheDenseOneAndReportsRouting)
   EXPECT_FALSE(report->routing_table.empty());
 }
 
+TEST_F(AssistantTest, EvalCommandExitsThreeWhenSamplesAreSkippedPastMaxRejects) {
+  const std::string work = testing::ScratchDir("assistant_eval_rejects");
+  std::ofstream(work + "/bench.jsonl")
+      << R"({"id":"gone","task":"vqa","image":"no-such.png","conversations":[{"from":"human","value":"<image>\nWhy?"}],"gt":{"answer":"x"}})"
+      << "\n";
+  const std::string command = SkymoeBinary() + " eval --threads 1 --max-new-tokens 2 --checkpoint " + *dir_ +
+                              " --bench " + work + "/bench.jsonl --image-root " + GoldenPath("images") + " --out " +
+                              work + "/predictions.jsonl";
+  std::string out;
+  EXPECT_EQ(testing::RunCommand(command, &out), 3) << out;
+  EXPECT_NE(out.find("MISSING_IMAGE"), std::string::npos) << out;
+  EXPECT_EQ(testing::RunCommand(command + " --max-rejects 1", &out), 0) << out;
+}
+
 TEST_F(AssistantTest, LoadRefusesACheckpointWithoutATokenizer) {
   const std::string bare = testing::ScratchDir("assistant_no_tokenizer");
   auto checkpoint = LoadCheckpoint(*dir_);

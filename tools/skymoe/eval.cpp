@@ -10,13 +10,16 @@ int RunSkymoeEval(int argc, const char* const* argv) {
   const std::string program = "skymoe eval";
   cli::po::options_description options("Options");
   model::EvaluationOptions eval;
+  int64_t max_rejects = 0;
   options.add_options()                                                                                         //
       ("checkpoint", cli::po::value(&eval.checkpoint_dir)->required(), "checkpoint folder")                     //
       ("bench", cli::po::value(&eval.bench_path)->required(), "Sample JSON Lines (docs/formats.md)")            //
       ("image-root", cli::po::value(&eval.image_root)->required(), "folder the samples' image paths start in")  //
       ("out", cli::po::value(&eval.out_path)->required(), "Prediction JSON Lines to write")                     //
       ("routing-out", cli::po::value(&eval.routing_out)->default_value(""),
-       "MoE routing statistics JSON (+ .svg heat map beside it)")                                              //
+       "MoE routing statistics JSON (+ .svg heat map beside it)")  //
+      ("max-rejects", cli::po::value(&max_rejects)->default_value(0),
+       "samples that may be skipped (bad line, image outside the root or missing) before exit 3")              //
       ("batch-size", cli::po::value(&eval.batch_size)->default_value(8), "samples decoded together")           //
       ("max-new-tokens", cli::po::value(&eval.generation.max_new_tokens)->default_value(256), "token budget")  //
       ("device", cli::po::value(&eval.run.device)->default_value("cpu"), "cpu, cuda or cuda:N")                //
@@ -34,7 +37,7 @@ int RunSkymoeEval(int argc, const char* const* argv) {
   if (!report->routing_table.empty()) std::cerr << "expert shares per MoE layer:\n" << report->routing_table;
   std::cerr << program << ": " << report->read << " samples read, " << report->answered << " answered, "
             << report->rejected.size() << " rejected\n";
-  return report->rejected.empty() ? kExitOk : kExitFailure;
+  return static_cast<int64_t>(report->rejected.size()) > max_rejects ? kExitTooManyRejects : kExitOk;
 }
 
 }  // namespace mgrs::tools
