@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -35,6 +36,26 @@ double MedianMilliseconds(int repeats, F&& run) {
   }
   std::sort(times.begin(), times.end());
   return times[times.size() / 2];
+}
+
+// Medians of several workloads timed in turn (a, b, c, a, b, c, ...), so that load from other processes on a shared
+// machine falls on all of them alike and their ratios stay meaningful.
+std::vector<double> InterleavedMedians(int repeats, const std::vector<std::function<void()>>& runs) {
+  for (const auto& run : runs) run();  // warm-up
+  std::vector<std::vector<double>> times(runs.size());
+  for (int i = 0; i < repeats; ++i) {
+    for (size_t r = 0; r < runs.size(); ++r) {
+      const auto start = Clock::now();
+      runs[r]();
+      times[r].push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
+  }
+  std::vector<double> medians;
+  for (auto& t : times) {
+    std::sort(t.begin(), t.end());
+    medians.push_back(t[t.size() / 2]);
+  }
+  return medians;
 }
 
 std::vector<int64_t> ParseList(const std::string& text) {
@@ -107,13 +128,14 @@ int main(int argc, char** argv) {
       // Cached: a cache already holding `context` positions; time the forward of position context + 1 only.
       auto cache = lm.NewCache(1, context + 1);
       (void)lm.forward(embeds.slice(1, 0, context), positions.slice(1, 0, context), {}, &cache, true);
-      const double cached = MedianMilliseconds(repeats, [&] {
+      // Without a cache the same token costs a forward over all context + 1 positions.
+      auto cached_step = [&] {
         cache.length = context;
         (void)lm.forward(embeds.slice(1, context), positions.slice(1, context), {}, &cache, true);
-      });
-      // Without a cache the same token costs a forward over all context + 1 positions.
-      const double full =
-          MedianMilliseconds(std::max(3, repeats / 3), [&] { (void)lm.forward(embeds, positions, {}, nullptr, true); });
+      };
+      auto full_step = [&] { (void)lm.forward(embeds, positions, {}, nullptr, true); };
+      const auto medians = InterleavedMedians(std::max(3, repeats / 3), {cached_step, full_step});
+      const double cached = medians[0], full = medians[1];
       std::printf("%8lld %16.3f %16.3f %7.1fx\n", static_cast<long long>(context), cached, full, full / cached);
     }
     const auto& v = config->vision;
@@ -136,17 +158,19 @@ int main(int argc, char** argv) {
     layer->eval();
     const auto x = torch::randn({2048, text.hidden_size});
     const int runs = std::max(3, repeats / 3);
-    const double dense_ms = MedianMilliseconds(runs, [&] { (void)dense(x); });
     mgrs::model::RoutingRecord record;
-    const double moe_ms = MedianMilliseconds(runs, [&] { (void)layer->Forward(x, &record); });
+    (void)layer->Forward(x, &record);
     // The floor: each expert's matrix products on as many rows as the router gave it.
     const auto counts = record.tokens_per_expert.to(torch::kCPU);
-    const double experts_ms = MedianMilliseconds(runs, [&] {
+    auto experts_only = [&] {
       for (int e = 0; e < moe_config.num_experts; ++e) {
         const auto rows = counts[e].item<int64_t>();
         if (rows > 0) (void)layer->experts[e]->as<mgrs::model::LlamaMlpImpl>()->forward(x.slice(0, 0, rows));
       }
-    });
+    };
+    const auto medians =
+        InterleavedMedians(runs, {[&] { (void)dense(x); }, [&] { (void)layer->Forward(x, nullptr); }, experts_only});
+    const double dense_ms = medians[0], moe_ms = medians[1], experts_ms = medians[2];
     std::printf(
         "MoE layer (D 1024, FFN 2816, E 8, top-2, 2048 tokens, %d threads): dense FFN %.1f ms, MoE %.1f ms "
         "(%.2fx), expert products alone %.1f ms (%.2fx)\n",
