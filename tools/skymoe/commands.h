@@ -13,6 +13,7 @@ int RunSkymoeConvert(int argc, const char* const* argv);
 int RunSkymoeInspect(int argc, const char* const* argv);
 int RunSkymoeGenerate(int argc, const char* const* argv);
 int RunSkymoeEval(int argc, const char* const* argv);
+int RunSkymoeServe(int argc, const char* const* argv);
 
 const std::vector<cli::Subcommand>& SkymoeCommands();
 
