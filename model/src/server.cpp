@@ -384,14 +384,14 @@ struct Server::Impl {
 };
 
 std::optional<ApiError> Server::Impl::LoadImage(const std::string& url, std::vector<float>* chw) const {
-  const auto& vision = config().vision;
   auto too_large = [&](int64_t width, int64_t height) -> std::optional<ApiError> {
-    if (width * height <= options.max_image_pixels) return std::nullopt;
+    const int64_t limit = options.max_image_pixels;
+    if (width <= limit && height <= limit / std::max<int64_t>(width, 1)) return std::nullopt;  // no overflow
     return BadRequest("image_too_large", "image of " + std::to_string(width) + " x " + std::to_string(height) +
-                                             " pixels is over the limit of " +
-                                             std::to_string(options.max_image_pixels) + " pixels");
+                                             " pixels is over the limit of " + std::to_string(limit) + " pixels");
   };
-  Result<std::vector<float>> pixels = Internal("unreachable");
+  cv::Mat decoded;  // a data URL's image
+  fs::path path;    // or a file's
   if (StartsWith(url, "data:")) {
     const size_t comma = url.find(',');
     const std::string header = ToLowerAscii(url.substr(5, comma == std::string::npos ? 0 : comma - 5));
@@ -407,7 +407,6 @@ std::optional<ApiError> Server::Impl::LoadImage(const std::string& url, std::vec
       return BadRequest("invalid_image", "the data URL holds no PNG, JPEG or BMP image");
     }
     if (auto error = too_large(width, height)) return error;
-    cv::Mat decoded;
     try {
       // IMREAD_UNCHANGED, as raster::ReadPixels reads these codecs from files: a data URL and the same file give
       // the same pixels.
@@ -416,18 +415,17 @@ std::optional<ApiError> Server::Impl::LoadImage(const std::string& url, std::vec
       return BadRequest("invalid_image", std::string("cannot decode the image: ") + e.what());
     }
     if (decoded.empty()) return BadRequest("invalid_image", "cannot decode the image in the data URL");
-    pixels = PreprocessImage(decoded, vision);
   } else if (url.find("://") != std::string::npos) {
     return BadRequest("unsupported_image_url",
                       "the server fetches no URLs; send a data URL or a path under the server's image root");
   } else {
-    fs::path path;
     if (auto error = ResolveImagePath(image_root, url, &path)) return error;
     auto info = raster::ReadImageInfo(path.string());
     if (!info.ok()) return BadRequest("invalid_image", "cannot read image \"" + url + "\"");
     if (auto error = too_large(info->width, info->height)) return error;
-    pixels = PreprocessImageFile(path.string(), vision);
   }
+  const auto& vision = config().vision;
+  auto pixels = decoded.empty() ? PreprocessImageFile(path.string(), vision) : PreprocessImage(decoded, vision);
   if (!pixels.ok()) return BadRequest("invalid_image", "cannot read image: " + pixels.status().message());
   *chw = std::move(*pixels);
   return std::nullopt;
