@@ -32,6 +32,6 @@ function(mgrs_add_test name)
   target_link_libraries(${name} PRIVATE mgrs_warnings mgrs_test_support ${arg_DEPS} GTest::gtest_main GTest::gmock)
   target_compile_definitions(${name} PRIVATE MGRS_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
   gtest_discover_tests(${name}
-    PROPERTIES ENVIRONMENT "MGRS_SHARED=${MGRS_SHARED};MGRS_BUILD_DIR=${CMAKE_BINARY_DIR}"
+    PROPERTIES ENVIRONMENT "MGRS_SHARED=${MGRS_SHARED}"
     DISCOVERY_TIMEOUT 60)
 endfunction()

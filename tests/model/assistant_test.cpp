@@ -19,13 +19,7 @@ namespace {
 
 using testing::GoldenPath;
 
-// The skymoe tool of the same build: MGRS_BUILD_DIR/tools/skymoe, else found from this test's own path
-// (<build>/tests/model/model_test).
-std::string SkymoeBinary() {
-  if (const char* build = std::getenv("MGRS_BUILD_DIR")) return std::string(build) + "/tools/skymoe";
-  const auto self = std::filesystem::read_symlink("/proc/self/exe");
-  return (self.parent_path().parent_path().parent_path() / "tools" / "skymoe").string();
-}
+std::string SkymoeBinary() { return testing::ToolPath("skymoe"); }
 
 std::vector<std::string> ReadLines(const std::string& path) {
   std::ifstream in(path);

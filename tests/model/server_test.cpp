@@ -34,12 +34,7 @@ namespace {
 using nlohmann::json;
 using testing::GoldenPath;
 
-// The skymoe tool of the same build (as assistant_test.cpp finds it).
-std::string SkymoeBinary() {
-  if (const char* build = std::getenv("MGRS_BUILD_DIR")) return std::string(build) + "/tools/skymoe";
-  const auto self = std::filesystem::read_symlink("/proc/self/exe");
-  return (self.parent_path().parent_path().parent_path() / "tools" / "skymoe").string();
-}
+std::string SkymoeBinary() { return testing::ToolPath("skymoe"); }
 
 std::string Base64(const std::string& bytes) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

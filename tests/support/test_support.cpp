@@ -31,6 +31,8 @@ std::string FixtureFile(const std::string& relative) {
   return Existing(std::string(MGRS_TEST_FIXTURES) + "/" + relative);
 }
 
+std::string ToolPath(const std::string& name) { return Existing(std::string(MGRS_BINARY_DIR) + "/tools/" + name); }
+
 std::string ScratchDir(const std::string& name) {
   const auto dir = std::filesystem::temp_directory_path() / ("mgrs-test-" + std::to_string(::getpid()) + "-" + name);
   std::filesystem::remove_all(dir);

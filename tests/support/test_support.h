@@ -9,6 +9,8 @@ namespace mgrs::testing {
 std::string SharedFile(const std::string& relative);
 // A file under tests/fixtures (the project's own small fixtures).
 std::string FixtureFile(const std::string& relative);
+// A tool of this build, e.g. ToolPath("skymoe") -> <build>/tools/skymoe.
+std::string ToolPath(const std::string& name);
 // A fresh empty folder for one test, removed by the next call with the same name.
 std::string ScratchDir(const std::string& name);
 // Runs a shell command; returns its exit status and stores stdout+stderr in *output.
