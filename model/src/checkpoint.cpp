@@ -535,6 +535,18 @@ Result<CheckpointSummary> InspectCheckpoint(const std::string& dir, const std::s
   }
   std::sort(summary.tensors.begin(), summary.tensors.end(),
             [](const TensorSummary& a, const TensorSummary& b) { return a.name < b.name; });
+  // Expert weights are shared out over the experts; a token uses top_k of them in each MoE layer.
+  const MoeConfig& moe = summary.config.moe;
+  int64_t expert_weights = 0;
+  for (const auto& t : summary.tensors) {
+    if (t.name.find(".mlp.experts.") != std::string::npos) expert_weights += t.numel;
+  }
+  summary.active_parameters_per_token = summary.total_parameters - expert_weights;
+  if (moe.enabled() && expert_weights > 0) {
+    summary.active_parameters_per_token += expert_weights / moe.num_experts * std::min(moe.top_k, moe.num_experts);
+  } else {
+    summary.active_parameters_per_token += expert_weights;
+  }
   return summary;
 }
 

@@ -169,6 +169,39 @@ TEST_F(AssistantTest, StageTwoCheckpointAnswersLikeTheDenseOneAndReportsRouting)
   EXPECT_FALSE(report->routing_table.empty());
 }
 
+TEST_F(AssistantTest, ConvertToMoeCommandAndActiveParameterCounts) {
+  const std::string work = testing::ScratchDir("assistant_to_moe");
+  std::string out;
+  ASSERT_EQ(testing::RunCommand(SkymoeBinary() + " convert --to-moe --experts 4 --top-k 2 --seed 9 --from " + *dir_ +
+                                    " --out " + work + "/moe",
+                                &out),
+            0)
+      << out;
+  auto dense = InspectCheckpoint(*dir_);
+  auto moe = InspectCheckpoint(work + "/moe");
+  ASSERT_TRUE(dense.ok() && moe.ok());
+  EXPECT_EQ(dense->active_parameters_per_token, dense->total_parameters);
+  // The golden text config has 2 layers, so layer 0 alone becomes MoE: its FFN (gate, up, down) is cloned into 4
+  // experts and a 4 x hidden router is added. A token passes through 2 of the 4 experts.
+  int64_t ffn = 0;
+  for (const auto& t : dense->tensors) {
+    if (t.name.rfind("language_model.model.layers.0.mlp.", 0) == 0) ffn += t.numel;
+  }
+  const int64_t router = 4 * dense->config.text.hidden_size;
+  EXPECT_EQ(moe->total_parameters, dense->total_parameters + 3 * ffn + router);
+  EXPECT_EQ(moe->active_parameters_per_token, dense->total_parameters + ffn + router);
+  ASSERT_EQ(testing::RunCommand(SkymoeBinary() + " inspect --summary --checkpoint " + work + "/moe", &out), 0) << out;
+  EXPECT_NE(
+      out.find("active/token    " + std::string(16 - std::to_string(moe->active_parameters_per_token).size(), ' ') +
+               std::to_string(moe->active_parameters_per_token) + "  (top-2 of 4 experts per MoE layer)"),
+      std::string::npos)
+      << out;
+  // --to-moe takes a complete checkpoint; mixing it with conversion options is a usage error.
+  EXPECT_EQ(testing::RunCommand(
+                SkymoeBinary() + " convert --to-moe --dtype bf16 --from " + *dir_ + " --out " + work + "/x", &out),
+            2);
+}
+
 TEST_F(AssistantTest, EvalCommandExitsThreeWhenSamplesAreSkippedPastMaxRejects) {
   const std::string work = testing::ScratchDir("assistant_eval_rejects");
   std::ofstream(work + "/bench.jsonl")

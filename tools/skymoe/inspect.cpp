@@ -36,6 +36,11 @@ int RunSkymoeInspect(int argc, const char* const* argv) {
   }
   std::cout << std::left << std::setw(16) << "total" << std::right << std::setw(16) << summary->total_parameters
             << "\n";
+  const auto& moe = summary->config.moe;
+  std::cout << std::left << std::setw(16) << "active/token" << std::right << std::setw(16)
+            << summary->active_parameters_per_token;
+  if (moe.enabled()) std::cout << "  (top-" << moe.top_k << " of " << moe.num_experts << " experts per MoE layer)";
+  std::cout << "\n";
   return kExitOk;
 }
 

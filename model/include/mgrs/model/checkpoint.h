@@ -105,6 +105,10 @@ struct CheckpointSummary {
   std::vector<TensorSummary> tensors;
   std::map<keys::Part, int64_t> parameters_by_part;
   int64_t total_parameters = 0;
+  // Parameters one token passes through: everything but the experts, plus top_k of the E experts of each MoE
+  // layer (routers counted whole). Equals total_parameters for a dense checkpoint. The paper's "9.36B trainable"
+  // corresponds to two experts per MoE layer, i.e. this count, not the total over all eight.
+  int64_t active_parameters_per_token = 0;
 };
 Result<CheckpointSummary> InspectCheckpoint(const std::string& dir, const std::string& vision_tower_dir = "");
 
