@@ -10,12 +10,7 @@ namespace {
 class NwpuCaptionsReader : public FormatReader {
  public:
   Result<std::vector<SourceFile>> ListFiles(const ReaderContext& ctx) const override {
-    auto jsons = ListFilesWithExtension(ctx.root, ".json");
-    if (!jsons.ok()) return jsons.status();
-    std::vector<SourceFile> out;
-    for (const std::string& path : *jsons) out.push_back(SourceFile{path, "all", "", "", 0});
-    if (out.empty()) return NotFound("no dataset_nwpu.json under " + ctx.root);
-    return out;
+    return ListWholeDatasetFiles(ctx, ".json", "dataset_nwpu.json");
   }
 
   Result<catalog::SourceBatch> Read(const SourceFile& file, const ReaderContext& ctx) const override {

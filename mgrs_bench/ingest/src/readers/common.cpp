@@ -67,6 +67,16 @@ Result<std::vector<std::string>> ListFilesWithExtension(const std::string& root,
   return out;
 }
 
+Result<std::vector<SourceFile>> ListWholeDatasetFiles(const ReaderContext& ctx, const std::string& extension,
+                                                      const std::string& what) {
+  auto files = ListFilesWithExtension(ctx.root, extension);
+  if (!files.ok()) return files.status();
+  if (files->empty()) return NotFound("no " + what + " under " + ctx.root);
+  std::vector<SourceFile> out;
+  for (const std::string& path : *files) out.push_back(SourceFile{path, "all", "", "", 0});
+  return out;
+}
+
 std::string SplitFromPath(const std::string& relative_path) {
   static const char* const kSplits[] = {"train", "val", "validation", "test", "test-dev", "test-challenge", "trainval"};
   size_t start = 0;

@@ -53,6 +53,11 @@ size_t SplitTokens(std::string_view line, std::string_view* tokens, size_t max);
 Result<std::vector<std::string>> ListFilesWithExtension(const std::string& root, const std::string& extension,
                                                         const std::vector<std::string>& skip_dirs = {});
 
+// One SourceFile (split "all") per file under ctx.root ending with `extension`, for formats whose whole dataset
+// lives in one or a few files; NotFound naming `what` when there is none.
+Result<std::vector<SourceFile>> ListWholeDatasetFiles(const ReaderContext& ctx, const std::string& extension,
+                                                      const std::string& what);
+
 // The first folder of `relative_path` that is a split name (train, val, validation, test, test-dev,
 // test-challenge, trainval); "all" when none is.
 std::string SplitFromPath(const std::string& relative_path);
