@@ -36,6 +36,17 @@ void ReadVocSize(const xmlNode* annotation, catalog::ImageRecord* record) {
   }
 }
 
+xml::Document StartXmlImage(const ReaderContext& ctx, const SourceFile& file, catalog::SourceBatch* batch,
+                            catalog::ImageRecord* record) {
+  xml::Document doc = ParseAnnotationXml(ctx, file.path, batch);
+  if (!doc) return doc;
+  record->image.id = ImageId(ctx, file, file.stem);
+  record->image.dataset = ctx.dataset;
+  record->image.split = EffectiveSplit(ctx, file);
+  ReadVocSize(xml::Root(doc), record);
+  return doc;
+}
+
 namespace {
 
 std::string ObjectText(const xmlNode* object) {
@@ -182,14 +193,10 @@ class VocDetectionReader : public FormatReader {
   Result<catalog::SourceBatch> Read(const SourceFile& file, const ReaderContext& ctx) const override {
     catalog::SourceBatch batch;
     batch.file = file.path;
-    xml::Document doc = ParseAnnotationXml(ctx, file.path, &batch);
+    catalog::ImageRecord record;
+    xml::Document doc = StartXmlImage(ctx, file, &batch, &record);
     if (!doc) return batch;
     const xmlNode* annotation = xml::Root(doc);
-    catalog::ImageRecord record;
-    record.image.id = ImageId(ctx, file, file.stem);
-    record.image.dataset = ctx.dataset;
-    record.image.split = EffectiveSplit(ctx, file);
-    ReadVocSize(annotation, &record);
     for (const xmlNode* node : xml::Children(annotation, "object")) {
       catalog::ObjectRecord object;
       if (ReadVocObject(node, file.path, &object, &batch)) record.objects.push_back(std::move(object));

@@ -18,6 +18,11 @@ xml::Document ParseAnnotationXml(const ReaderContext& ctx, const std::string& pa
 // Reads <size><width>/<height> into the record when present and positive.
 void ReadVocSize(const xmlNode* annotation, catalog::ImageRecord* record);
 
+// The start every one-image-per-file XML reader shares: parses `file` (ParseAnnotationXml) and fills `record` with
+// the image's id, dataset, split and the annotation's <size>. Returns nullptr (after the reject) on bad XML.
+xml::Document StartXmlImage(const ReaderContext& ctx, const SourceFile& file, catalog::SourceBatch* batch,
+                            catalog::ImageRecord* record);
+
 // Reads one <object>: only its own <name> child (never a nested or sibling one: HRRSD's <owner><name> trap),
 // and its <robndbox> (corners left_top, right_top, right_bottom, left_bottom) or <bndbox>. Returns false after
 // adding a reject (MISSING_FIELD, BAD_NUMBER) to the batch.
