@@ -90,6 +90,7 @@ TEST(CatalogTest, NewCatalogIsAtTheLatestSchemaVersion) {
   ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
   EXPECT_EQ(*(*catalog)->SchemaVersion(), LatestSchemaVersion());
   EXPECT_EQ(QueryCount(path, "PRAGMA user_version"), LatestSchemaVersion());
+  EXPECT_EQ(QueryCount(path, "PRAGMA page_size"), 16384);
   EXPECT_TRUE((*catalog)->CheckIntegrity().ok());
 }
 
@@ -176,6 +177,70 @@ TEST(CatalogTest, BulkWriterStoresWhatTypedQueriesReturn) {
   EXPECT_EQ(*files, (std::vector<std::string>{"a.txt", "b.txt"}));
   EXPECT_EQ(QueryCount(path, "SELECT count(*) FROM sqlite_master WHERE name = 'objects_by_image'"), 1);
   EXPECT_TRUE(catalog->CheckIntegrity().ok());
+}
+
+// Objects go in 64-row INSERTs with ids the writer assigns: many objects per image, over several images and
+// chunk boundaries, must come back in order, and expressions must name the right ones.
+TEST(CatalogTest, ManyObjectsPerBatchKeepTheirOrderAndTheirExpressions) {
+  const std::string path = testing::ScratchDir("catalog-chunks") + "/c.sqlite";
+  auto catalog = OpenWithDataset(path);
+  auto writer = BulkWriter::Begin(catalog.get(), "toy", StartRun(catalog.get()));
+  ASSERT_TRUE(writer.ok());
+  SourceBatch batch = MakeBatch("a.txt", "A", 150);
+  SourceBatch second = MakeBatch("a.txt", "B", 70);
+  batch.images.push_back(std::move(second.images[0]));
+  for (ImageRecord& image : batch.images) {
+    image.expressions.clear();
+    for (int index : {0, 63, 64, 69, 149}) {
+      if (index < static_cast<int>(image.objects.size())) {
+        image.expressions.push_back(ExpressionRecord{index, "object " + std::to_string(index), index});
+      }
+    }
+  }
+  ASSERT_TRUE((*writer)->Add(MakeBatch("first.txt", "F", 5)).ok());
+  auto outcome = (*writer)->Add(batch);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_EQ(outcome->objects_accepted, 220);
+  ExpectFinishes(writer->get());
+  writer->reset();
+
+  for (const auto& [stem, count] : {std::pair<std::string, int>{"A", 150}, {"B", 70}}) {
+    auto objects = catalog->Objects("toy/train/" + stem);
+    ASSERT_TRUE(objects.ok());
+    ASSERT_EQ(objects->size(), static_cast<size_t>(count));
+    for (int i = 0; i < count; ++i) {
+      EXPECT_EQ((*objects)[i].line, i + 1);
+      EXPECT_EQ((*objects)[i].object.hbb.x1, i);
+    }
+    auto expressions = catalog->Expressions("toy/train/" + stem);
+    ASSERT_TRUE(expressions.ok());
+    ASSERT_FALSE(expressions->empty());
+    for (const Expression& e : *expressions) {
+      const int index = std::stoi(e.text.substr(e.text.find(' ') + 1));
+      EXPECT_EQ(e.object_id, (*objects)[index].object.id) << e.text;
+    }
+  }
+  EXPECT_EQ(QueryCount(path, "SELECT count(*) FROM objects"), 225);
+  EXPECT_TRUE(catalog->CheckIntegrity().ok());
+}
+
+// A batch taken back over its error budget gives its object ids back: the next batch's rows follow on.
+TEST(CatalogTest, ObjectIdsStayDenseAfterARolledBackBatch) {
+  const std::string path = testing::ScratchDir("catalog-ids") + "/c.sqlite";
+  auto catalog = OpenWithDataset(path);
+  auto writer = BulkWriter::Begin(catalog.get(), "toy", StartRun(catalog.get()));
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Add(MakeBatch("a.txt", "A", 3), 0).ok());
+  SourceBatch bad = MakeBatch("b.txt", "B", 100);
+  bad.rejects.push_back(RejectRecord{MakeDiagnostic("b.txt", 9, "TRUNCATED_LINE", "short", "1 2"), 1});
+  auto dropped = (*writer)->Add(bad, 0);
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_FALSE(dropped->stored);
+  ASSERT_TRUE((*writer)->Add(MakeBatch("c.txt", "C", 2), 0).ok());
+  ExpectFinishes(writer->get());
+  EXPECT_EQ(QueryCount(path, "SELECT count(*) FROM objects"), 5);
+  EXPECT_EQ(QueryCount(path, "SELECT max(id) FROM objects"), 5);
+  EXPECT_EQ(QueryCount(path, "SELECT count(*) FROM expressions e JOIN objects o ON o.id = e.object_id"), 2);
 }
 
 TEST(CatalogTest, AnImageIdStoredTwiceBecomesADuplicateReject) {

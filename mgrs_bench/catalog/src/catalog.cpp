@@ -118,6 +118,9 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, Mode mod
   }
   if (writable) {
     // WAL: readers never block the writer, and a killed writer leaves the last committed state.
+    // 16 KiB pages for a new catalog: the bulk load spends about 15% less time per object than with SQLite's
+    // default 4 KiB (docs/catalog.md). Only possible before the first table and before WAL; a no-op afterwards.
+    if (*version == 0) MGRS_RETURN_IF_ERROR(Exec(db, "PRAGMA page_size = 16384"));
     MGRS_RETURN_IF_ERROR(Exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL"));
     MGRS_RETURN_IF_ERROR(Migrate(db, static_cast<int>(*version)));
     auto built = catalog->EnsureIndexes();

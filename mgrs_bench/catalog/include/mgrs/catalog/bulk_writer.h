@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "mgrs/catalog/batch.h"
 #include "mgrs/catalog/catalog.h"
@@ -65,8 +66,11 @@ class BulkWriter {
   Status BeginTransaction();
   Result<int64_t> ClassId(const std::string& raw_class, bool known);
   Status InsertReject(const std::string& file, const RejectRecord& reject);
+  // Inserts the buffered objects, up to kObjectRowsPerInsert rows per statement.
+  Status FlushObjects(const std::string& file);
 
   struct Statements;
+  struct PendingObject;
   Catalog* catalog_;
   std::string dataset_;
   int64_t run_id_;
@@ -77,6 +81,8 @@ class BulkWriter {
   bool left_wal_ = false;  // the load runs in rollback-journal mode (see Prepare)
   int64_t pending_objects_ = 0;
   int64_t pending_files_ = 0;
+  int64_t next_object_id_ = 1;
+  std::vector<PendingObject> pending_;  // objects not yet inserted, all from the batch being added
 };
 
 }  // namespace mgrs::catalog
