@@ -61,6 +61,40 @@ TEST(IdempotenceTest, TheSameTreeTwiceIsStoredOnce) {
   EXPECT_EQ(ContentDump(options.catalog_path, "dota"), before);
 }
 
+// A file rejected whole for its missing image is read again by a rerun: while the image is still missing the
+// catalog keeps one copy of the reject; once the image is there the file is stored and the reject is gone.
+TEST(IdempotenceTest, AFileWhoseImageWasMissingIsReadAgainOnceTheImageIsThere) {
+  const std::string scratch = testing::ScratchDir("retry-missing-image");
+  const std::string root = testing_helpers::CopyFixtureTree("ingest/dota/missing_image", scratch);
+  const IngestOptions options = OptionsFor(scratch, "dota", root);
+  const IngestSummary first = MustIngest(options);
+  EXPECT_EQ(first.images, 0);
+  EXPECT_EQ(first.objects_rejected, 2);
+
+  const IngestSummary still_missing = MustIngest(options);
+  EXPECT_EQ(still_missing.files_retried, 1);
+  EXPECT_EQ(still_missing.objects_rejected, 2);
+  ASSERT_EQ(testing_helpers::AllRejects(options.catalog_path).size(), 1u);
+
+  testing_helpers::WritePng(root + "/images/T0001.png", 64, 48);
+  const IngestSummary found = MustIngest(options);
+  EXPECT_EQ(found.files_retried, 1);
+  EXPECT_EQ(found.images, 1);
+  EXPECT_EQ(found.objects_accepted, 2);
+  EXPECT_TRUE(testing_helpers::AllRejects(options.catalog_path).empty());
+  auto catalog = OpenCatalog(options.catalog_path);
+  auto images = catalog->Images("dota");
+  ASSERT_TRUE(images.ok());
+  ASSERT_EQ(images->size(), 1u);
+  EXPECT_EQ((*images)[0].width, 64);
+  EXPECT_EQ(*catalog->CompletedFiles("dota"), std::vector<std::string>{"labelTxt/T0001.txt"});
+
+  const IngestSummary again = MustIngest(options);
+  EXPECT_EQ(again.files_read, 0);
+  EXPECT_EQ(again.files_retried, 0);
+  EXPECT_TRUE(catalog->CheckIntegrity().ok());
+}
+
 TEST(ResumeTest, AKilledIngestLeavesAConsistentCatalogAndARerunCompletesIt) {
   const std::string scratch = testing::ScratchDir("resume");
   const std::string root = GenerateDotaTree(scratch, 120, 20);

@@ -41,7 +41,7 @@ std::string GeotransformText(const std::optional<std::array<double, 6>>& g) {
 }  // namespace
 
 struct BulkWriter::Statements {
-  sql::Statement image, expression, caption, qa, scene, reject, file, class_insert;
+  sql::Statement image, expression, caption, qa, scene, reject, file, class_insert, forget_rejects, forget_file;
   std::vector<sql::Statement> objects;  // [rows]: the INSERT of that many object rows, prepared when first used
 };
 
@@ -104,6 +104,8 @@ Status BulkWriter::Prepare() {
        "INSERT INTO source_files (dataset, path, run_id, images, objects_accepted, objects_rejected) "
        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
       {&statements_->class_insert, "INSERT INTO classes (dataset, raw, key, known) VALUES (?1, ?2, ?3, ?4)"},
+      {&statements_->forget_rejects, "DELETE FROM rejects WHERE dataset = ?1 AND file = ?2"},
+      {&statements_->forget_file, "DELETE FROM source_files WHERE dataset = ?1 AND path = ?2"},
   };
   statements_->objects.resize(kObjectRowsPerInsert + 1);
   for (const auto& s : statements) {
@@ -232,6 +234,14 @@ Result<BatchOutcome> BulkWriter::Add(const SourceBatch& batch, int64_t error_bud
     next_object_id_ = first_object_id;
     return status;
   };
+  if (batch.replaces_stored) {
+    for (sql::Statement* s : {&statements_->forget_rejects, &statements_->forget_file}) {
+      s->Bind(1, dataset_);
+      s->Bind(2, batch.file, false);
+      Status status = s->Run();
+      if (!status.ok()) return fail(status);
+    }
+  }
   for (const RejectRecord& reject : batch.rejects) {
     if (reject.diagnostic.severity == Severity::kError) {
       ++outcome.errors;

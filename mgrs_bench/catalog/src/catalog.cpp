@@ -267,6 +267,18 @@ Result<std::vector<std::string>> Catalog::CompletedFiles(const std::string& data
   return out;
 }
 
+Result<std::vector<std::string>> Catalog::FilesToRetry(const std::string& dataset) {
+  auto stmt = Prepare(db_,
+                      "SELECT DISTINCT s.path FROM source_files s JOIN rejects r ON r.dataset = s.dataset AND r.file = "
+                      "s.path WHERE s.dataset = ?1 AND s.images = 0 AND r.severity = 'error' AND r.code IN "
+                      "('MISSING_IMAGE', 'UNREADABLE_IMAGE') ORDER BY s.path");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, dataset);
+  std::vector<std::string> out;
+  MGRS_RETURN_IF_ERROR(ForEachRow(*stmt, [&](const sql::Statement& s) { out.push_back(s.Text(0)); }));
+  return out;
+}
+
 Result<std::vector<Image>> Catalog::Images(const std::string& dataset, const std::string& split) {
   auto stmt = Prepare(db_, std::string("SELECT ") + kImageColumns +
                                " FROM images WHERE dataset = ?1 AND (?2 = '' OR split = ?2) ORDER BY id");

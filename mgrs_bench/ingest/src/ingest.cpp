@@ -176,7 +176,15 @@ Result<IngestSummary> Ingest(const IngestOptions& options) {
   summary.files_listed = static_cast<int64_t>(listed->size());
   auto completed_list = (*catalog)->CompletedFiles(name);
   if (!completed_list.ok()) return completed_list.status();
-  const std::unordered_set<std::string> completed(completed_list->begin(), completed_list->end());
+  auto retry_list = (*catalog)->FilesToRetry(name);
+  if (!retry_list.ok()) return retry_list.status();
+  std::unordered_set<std::string> completed(completed_list->begin(), completed_list->end());
+  const std::unordered_set<std::string> retry(retry_list->begin(), retry_list->end());
+  // Files rejected whole for their image are read again only when images are read: --no-images never rejects
+  // them, so nothing could change.
+  if (options.read_images) {
+    for (const std::string& path : retry) completed.erase(path);
+  }
   std::vector<SourceFile> files;
   for (SourceFile& file : *listed) {
     const bool in_shard =
@@ -186,6 +194,7 @@ Result<IngestSummary> Ingest(const IngestOptions& options) {
       ++summary.files_skipped;
       continue;
     }
+    if (retry.count(file.path)) ++summary.files_retried;
     files.push_back(std::move(file));
   }
 
@@ -226,6 +235,7 @@ Result<IngestSummary> Ingest(const IngestOptions& options) {
       failure = batch.status();
       break;
     }
+    batch->replaces_stored = retry.count(batch->file) > 0;
     const int64_t budget = options.strict             ? 0
                            : options.max_rejects >= 0 ? std::max<int64_t>(0, options.max_rejects - summary.errors)
                                                       : INT64_MAX;
@@ -299,7 +309,10 @@ Result<IngestSummary> Ingest(const IngestOptions& options) {
 
 std::string SummaryText(const IngestSummary& s) {
   std::string out = "dataset " + s.dataset + ": files " + std::to_string(s.files_read) + " read, " +
-                    std::to_string(s.files_skipped) + " skipped (already stored or outside the shard); images " +
+                    std::to_string(s.files_skipped) + " skipped (already stored or outside the shard)" +
+                    (s.files_retried > 0 ? ", " + std::to_string(s.files_retried) + " read again (their image was missing)"
+                                         : std::string()) +
+                    "; images " +
                     std::to_string(s.images) + "; objects read " + std::to_string(s.objects_read) + " = accepted " +
                     std::to_string(s.objects_accepted) + " + rejected " + std::to_string(s.objects_rejected) +
                     "; rejects " + std::to_string(s.errors) + ", warnings " + std::to_string(s.warnings);

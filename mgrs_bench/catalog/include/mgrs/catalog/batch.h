@@ -71,6 +71,9 @@ struct SourceBatch {
   std::string file;  // source file relative to the dataset root, "/" separators: the unit of resume
   std::vector<ImageRecord> images;
   std::vector<RejectRecord> rejects;  // errors and warnings, in file order
+  // The file was stored before with nothing but rejects (Catalog::FilesToRetry): the writer deletes its earlier
+  // rejects and source_files row in the same transaction that stores this batch.
+  bool replaces_stored = false;
   // Objects rejected here = sum of rejects[].objects over errors; read = accepted (in images) + rejected.
 };
 

@@ -127,6 +127,9 @@ class Catalog {
   Result<std::vector<IngestRun>> Runs(const std::string& dataset);
   // Source files already stored for `dataset` (relative paths), for resuming and idempotent reruns.
   Result<std::vector<std::string>> CompletedFiles(const std::string& dataset);
+  // Of those, the files that stored no image because their image was missing or unreadable: a rerun reads them
+  // again (the image may be there now) and replaces their rows (SourceBatch::replaces_stored).
+  Result<std::vector<std::string>> FilesToRetry(const std::string& dataset);
 
   // Typed queries. Images come ordered by id; objects by id (their order in the source file).
   Result<std::vector<Image>> Images(const std::string& dataset, const std::string& split = "");
