@@ -308,14 +308,14 @@ Result<IngestSummary> Ingest(const IngestOptions& options) {
 }
 
 std::string SummaryText(const IngestSummary& s) {
-  std::string out = "dataset " + s.dataset + ": files " + std::to_string(s.files_read) + " read, " +
-                    std::to_string(s.files_skipped) + " skipped (already stored or outside the shard)" +
-                    (s.files_retried > 0 ? ", " + std::to_string(s.files_retried) + " read again (their image was missing)"
-                                         : std::string()) +
-                    "; images " +
-                    std::to_string(s.images) + "; objects read " + std::to_string(s.objects_read) + " = accepted " +
-                    std::to_string(s.objects_accepted) + " + rejected " + std::to_string(s.objects_rejected) +
-                    "; rejects " + std::to_string(s.errors) + ", warnings " + std::to_string(s.warnings);
+  std::string out =
+      "dataset " + s.dataset + ": files " + std::to_string(s.files_read) + " read, " + std::to_string(s.files_skipped) +
+      " skipped (already stored or outside the shard)" +
+      (s.files_retried > 0 ? ", " + std::to_string(s.files_retried) + " read again (their image was missing)"
+                           : std::string()) +
+      "; images " + std::to_string(s.images) + "; objects read " + std::to_string(s.objects_read) + " = accepted " +
+      std::to_string(s.objects_accepted) + " + rejected " + std::to_string(s.objects_rejected) + "; rejects " +
+      std::to_string(s.errors) + ", warnings " + std::to_string(s.warnings);
   if (!s.rejects_by_code.empty()) {
     out += " (";
     bool first = true;
