@@ -108,25 +108,30 @@ std::string GenerateTree(const std::string& dir, int files) {
   return dir + "/tree";
 }
 
-TEST(ShardTest, ShardsMergedEqualOneIngest) {
-  const std::string scratch = testing::ScratchDir("shards");
+// `count` shard catalogs of the 40-file tree at `root`, for merging.
+std::vector<std::string> IngestShards(const IngestOptions& single, const std::string& scratch, int count) {
+  std::vector<std::string> shards;
+  int64_t images = 0;
+  for (int i = 0; i < count; ++i) {
+    IngestOptions shard = single;
+    shard.catalog_path = scratch + "/shard" + std::to_string(i) + ".sqlite";
+    shard.shard_index = i;
+    shard.shard_count = count;
+    images += MustIngest(shard).images;
+    shards.push_back(shard.catalog_path);
+  }
+  EXPECT_EQ(images, 40);  // every file in exactly one shard
+  return shards;
+}
+
+void ExpectShardsMergedEqualOneIngest(int shard_count) {
+  const std::string scratch = testing::ScratchDir("shards-" + std::to_string(shard_count));
   const std::string root = GenerateTree(scratch, 40);
   IngestOptions single = OptionsFor(scratch, "dota", root);
   single.read_images = false;
   single.catalog_path = scratch + "/single.sqlite";
   MustIngest(single);
-  std::vector<std::string> shards;
-  int64_t images = 0;
-  for (int i = 0; i < 3; ++i) {
-    IngestOptions shard = single;
-    shard.catalog_path = scratch + "/shard" + std::to_string(i) + ".sqlite";
-    shard.shard_index = i;
-    shard.shard_count = 3;
-    images += MustIngest(shard).images;
-    shards.push_back(shard.catalog_path);
-  }
-  EXPECT_EQ(images, 40);  // every file in exactly one shard
-  auto merged = catalog::MergeCatalogs(scratch + "/merged.sqlite", shards);
+  auto merged = catalog::MergeCatalogs(scratch + "/merged.sqlite", IngestShards(single, scratch, shard_count));
   ASSERT_TRUE(merged.ok()) << merged.status().ToString();
   EXPECT_EQ(merged->images, 40);
   EXPECT_EQ(ContentDump(scratch + "/merged.sqlite", "dota"), ContentDump(single.catalog_path, "dota"));
@@ -136,6 +141,36 @@ TEST(ShardTest, ShardsMergedEqualOneIngest) {
   IngestOptions rerun = single;
   rerun.catalog_path = scratch + "/merged.sqlite";
   EXPECT_EQ(MustIngest(rerun).files_read, 0);
+  for (const auto& entry : std::filesystem::directory_iterator(scratch)) {
+    EXPECT_EQ(entry.path().string().find(".merging-"), std::string::npos) << entry.path() << " was left behind";
+  }
+}
+
+TEST(ShardTest, ShardsMergedEqualOneIngest) { ExpectShardsMergedEqualOneIngest(3); }
+
+// More shards than SQLite attaches at once go through staging catalogs.
+TEST(ShardTest, TwelveShardsMergedEqualOneIngest) { ExpectShardsMergedEqualOneIngest(12); }
+
+// Two inputs that conflict with each other: the first is not merged either.
+TEST(MergeTest, AConflictBetweenTwoInputsLeavesTheOutputAsItWas) {
+  const std::string scratch = testing::ScratchDir("merge-all-or-nothing");
+  IngestOptions options = OptionsFor(scratch, "dota", GenerateTree(scratch, 4));
+  options.read_images = false;
+  MustIngest(options);
+  const std::string out = scratch + "/out.sqlite";
+  const std::string copy = scratch + "/copy.sqlite";
+  std::filesystem::copy_file(options.catalog_path, copy);
+  auto merged = catalog::MergeCatalogs(out, {options.catalog_path, copy});
+  ASSERT_FALSE(merged.ok());
+  EXPECT_EQ(merged.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(merged.status().message().find("copy.sqlite"), std::string::npos) << merged.status().message();
+  auto twice = catalog::MergeCatalogs(out, {copy, copy});
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.status().code(), StatusCode::kInvalidArgument);
+  auto catalog = OpenCatalog(out);
+  auto images = catalog->Images("dota");
+  ASSERT_TRUE(images.ok());
+  EXPECT_TRUE(images->empty());
 }
 
 TEST(MergeTest, TheSameShardTwiceIsRefusedAndLeavesTheOutputAsItWas) {

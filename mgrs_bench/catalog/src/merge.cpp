@@ -3,11 +3,17 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include "mgrs/catalog/catalog.h"
 #include "sqlite.h"
 
 namespace mgrs::catalog {
 namespace {
+
+// SQLite's default limit on attached databases (SQLITE_MAX_ATTACHED, 10 in Debian's build).
+constexpr size_t kMaxInputsPerTransaction = 10;
 
 // Up to 5 values of the first column of `sql`, joined with ", ".
 Result<std::string> FirstValues(sqlite3* db, const std::string& sql) {
@@ -20,12 +26,15 @@ Result<std::string> FirstValues(sqlite3* db, const std::string& sql) {
   return out;
 }
 
-Status CheckConflicts(sqlite3* db, const std::string& out, const std::string& input) {
+// `schema` is the attached input's name in SQL; `input` its file, for messages.
+Status CheckConflicts(sqlite3* db, const std::string& out, const std::string& schema, const std::string& input) {
   auto datasets = FirstValues(db,
                               "SELECT i.name || ' (' || m.format || ' ' || m.version || ' vs ' || i.format || ' ' || "
-                              "i.version || ')' FROM input.datasets i JOIN main.datasets m ON m.name = i.name "
-                              "WHERE m.format != i.format OR m.version != i.version OR "
-                              "m.manifest_sha256 != i.manifest_sha256");
+                              "i.version || ')' FROM " +
+                                  schema +
+                                  ".datasets i JOIN main.datasets m ON m.name = i.name "
+                                  "WHERE m.format != i.format OR m.version != i.version OR "
+                                  "m.manifest_sha256 != i.manifest_sha256");
   if (!datasets.ok()) return datasets.status();
   if (!datasets->empty()) {
     return Status(StatusCode::kFailedPrecondition, "cannot merge " + input + " into " + out +
@@ -33,16 +42,16 @@ Status CheckConflicts(sqlite3* db, const std::string& out, const std::string& in
                                                        "manifest): " +
                                                        *datasets);
   }
-  auto images = FirstValues(db, "SELECT i.id FROM input.images i JOIN main.images m ON m.id = i.id");
+  auto images = FirstValues(db, "SELECT i.id FROM " + schema + ".images i JOIN main.images m ON m.id = i.id");
   if (!images.ok()) return images.status();
   if (!images->empty()) {
     return Status(StatusCode::kFailedPrecondition,
                   "cannot merge " + input + " into " + out + ": image ids on both sides: " + *images +
                       " (was a shard merged twice, or the same files ingested in two shards?)");
   }
-  auto files = FirstValues(db,
-                           "SELECT i.dataset || ':' || i.path FROM input.source_files i JOIN main.source_files m "
-                           "ON m.dataset = i.dataset AND m.path = i.path");
+  auto files = FirstValues(db, "SELECT i.dataset || ':' || i.path FROM " + schema +
+                                   ".source_files i JOIN main.source_files m "
+                                   "ON m.dataset = i.dataset AND m.path = i.path");
   if (!files.ok()) return files.status();
   if (!files->empty()) {
     return Status(StatusCode::kFailedPrecondition,
@@ -51,9 +60,9 @@ Status CheckConflicts(sqlite3* db, const std::string& out, const std::string& in
   return Status::Ok();
 }
 
-// Copies the attached `input` into main; run ids, image keys and object ids are shifted past main's largest.
-Status CopyRows(sqlite3* db) {
-  const char* script = R"sql(
+// Copies the attached `schema` into main; run ids, image keys and object ids are shifted past main's largest.
+Status CopyRows(sqlite3* db, const std::string& schema) {
+  std::string script = R"sql(
 CREATE TEMP TABLE shift AS SELECT
   (SELECT coalesce(max(id), 0) FROM main.ingest_runs) AS runs,
   (SELECT coalesce(max(key), 0) FROM main.images) AS images,
@@ -92,23 +101,18 @@ INSERT INTO main.rejects (dataset, run_id, file, line, code, severity, message, 
          severity, message, raw, objects FROM input.rejects ORDER BY id;
 DROP TABLE temp.shift;
 )sql";
+  for (size_t at = script.find("input."); at != std::string::npos; at = script.find("input.", at + schema.size())) {
+    script.replace(at, 5, schema);
+  }
   return sql::Exec(db, script);
 }
 
-}  // namespace
-
-Result<MergeSummary> MergeCatalogs(const std::string& out, const std::vector<std::string>& inputs) {
-  if (inputs.empty()) return InvalidArgument("merge needs at least one input catalog");
-  // Inputs are opened once on their own first: this migrates nothing (read-only) but refuses newer schemas and
-  // checks integrity before anything is copied.
-  for (const std::string& input : inputs) {
-    if (input == out) return InvalidArgument("cannot merge " + out + " into itself");
-    auto catalog = Catalog::Open(input, Catalog::Mode::kReadOnly);
+// Merges up to kMaxInputsPerTransaction inputs into `out` in one transaction: all of them or none.
+Result<MergeSummary> MergeInOneTransaction(const std::string& out, const std::vector<std::string>& inputs) {
+  {
+    auto catalog = Catalog::Open(out);  // creates or migrates `out`
     if (!catalog.ok()) return catalog.status();
-    MGRS_RETURN_IF_ERROR((*catalog)->CheckIntegrity());
   }
-  auto catalog = Catalog::Open(out);
-  if (!catalog.ok()) return catalog.status();
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(out.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
     sqlite3_close(db);
@@ -120,51 +124,85 @@ Result<MergeSummary> MergeCatalogs(const std::string& out, const std::vector<std
   } closer{db};
   sqlite3_busy_timeout(db, 10000);
   MGRS_RETURN_IF_ERROR(sql::Exec(db, "PRAGMA foreign_keys = OFF"));
-  auto attach = [&](const std::string& input) {
-    auto stmt = sql::Prepare(db, "ATTACH DATABASE ?1 AS input");
+  // SQLite attaches only outside a transaction, so every input is attached first.
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    auto stmt = sql::Prepare(db, "ATTACH DATABASE ?1 AS input" + std::to_string(i));
     if (!stmt.ok()) return stmt.status();
-    stmt->Bind(1, input);
-    return stmt->Run();
-  };
-  // SQLite cannot ATTACH inside a transaction, so each input is its own transaction. Every input is checked
-  // against the output before the first one is copied; conflicts between two inputs show when the second comes.
-  for (const std::string& input : inputs) {
-    MGRS_RETURN_IF_ERROR(attach(input));
-    Status status = CheckConflicts(db, out, input);
-    MGRS_RETURN_IF_ERROR(sql::Exec(db, "DETACH DATABASE input"));
-    MGRS_RETURN_IF_ERROR(status);
+    stmt->Bind(1, inputs[i]);
+    MGRS_RETURN_IF_ERROR(stmt->Run());
   }
+  MGRS_RETURN_IF_ERROR(sql::Exec(db, "BEGIN IMMEDIATE"));
+  auto fail = [&](Status status) {
+    (void)sql::Exec(db, "ROLLBACK");
+    return status;
+  };
   MergeSummary summary;
-  for (const std::string& input : inputs) {
-    MGRS_RETURN_IF_ERROR(attach(input));
-    auto fail = [&](Status status) {
-      (void)sql::Exec(db, "ROLLBACK");
-      (void)sql::Exec(db, "DETACH DATABASE input");
-      return status;
-    };
-    MGRS_RETURN_IF_ERROR(sql::Exec(db, "BEGIN IMMEDIATE"));
-    Status status = CheckConflicts(db, out, input);
-    if (status.ok()) status = CopyRows(db);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const std::string schema = "input" + std::to_string(i);
+    // Checked against `out` with the inputs before this one already in: a conflict between two inputs shows too.
+    Status status = CheckConflicts(db, out, schema, inputs[i]);
+    if (status.ok()) status = CopyRows(db, schema);
     if (!status.ok()) return fail(status);
     for (auto [count, table] : {std::make_pair(&summary.images, "images"), std::make_pair(&summary.objects, "objects"),
                                 std::make_pair(&summary.rejects, "rejects")}) {
-      auto n = sql::QueryInt(db, std::string("SELECT count(*) FROM input.") + table);
+      auto n = sql::QueryInt(db, "SELECT count(*) FROM " + schema + "." + table);
       if (!n.ok()) return fail(n.status());
       *count += *n;
     }
-    auto violations = sql::QueryInt(db, "SELECT count(*) FROM pragma_foreign_key_check");
-    if (!violations.ok()) return fail(violations.status());
-    if (*violations > 0) {
-      return fail(Corruption("merging " + input + " into " + out + " would leave " + std::to_string(*violations) +
-                             " rows referring to missing rows"));
-    }
-    MGRS_RETURN_IF_ERROR(sql::Exec(db, "COMMIT"));
-    MGRS_RETURN_IF_ERROR(sql::Exec(db, "DETACH DATABASE input"));
   }
-  auto datasets = sql::QueryInt(db, "SELECT count(*) FROM datasets");
+  auto violations = sql::QueryInt(db, "SELECT count(*) FROM main.pragma_foreign_key_check");
+  if (!violations.ok()) return fail(violations.status());
+  if (*violations > 0) {
+    return fail(Corruption("merging into " + out + " would leave " + std::to_string(*violations) +
+                           " rows referring to missing rows"));
+  }
+  MGRS_RETURN_IF_ERROR(sql::Exec(db, "COMMIT"));
+  auto datasets = sql::QueryInt(db, "SELECT count(*) FROM main.datasets");
   if (!datasets.ok()) return datasets.status();
   summary.datasets = *datasets;
   return summary;
+}
+
+}  // namespace
+
+Result<MergeSummary> MergeCatalogs(const std::string& out, const std::vector<std::string>& inputs) {
+  if (inputs.empty()) return InvalidArgument("merge needs at least one input catalog");
+  // Inputs are opened once on their own first: this migrates nothing (read-only) but refuses newer schemas and
+  // checks integrity before anything is copied.
+  for (const std::string& input : inputs) {
+    if (input == out) return InvalidArgument("cannot merge " + out + " into itself");
+    if (std::count(inputs.begin(), inputs.end(), input) > 1) return InvalidArgument(input + " is given twice");
+    auto catalog = Catalog::Open(input, Catalog::Mode::kReadOnly);
+    if (!catalog.ok()) return catalog.status();
+    MGRS_RETURN_IF_ERROR((*catalog)->CheckIntegrity());
+  }
+  if (inputs.size() <= kMaxInputsPerTransaction) return MergeInOneTransaction(out, inputs);
+
+  // More inputs than SQLite attaches at once: groups are merged into staging catalogs beside `out` first, and
+  // the staging catalogs into `out` in one transaction, so `out` still changes all at once or not at all.
+  std::vector<std::string> staged;
+  struct Remover {
+    std::vector<std::string>* paths;
+    ~Remover() {
+      for (const std::string& path : *paths) {
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::remove((path + suffix).c_str());
+      }
+    }
+  } remover{&staged};
+  for (size_t first = 0; first < inputs.size(); first += kMaxInputsPerTransaction) {
+    const size_t last = std::min(inputs.size(), first + kMaxInputsPerTransaction);
+    staged.push_back(out + ".merging-" + std::to_string(staged.size()));
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::remove((staged.back() + suffix).c_str());
+    auto part =
+        MergeInOneTransaction(staged.back(), std::vector<std::string>(inputs.begin() + first, inputs.begin() + last));
+    if (!part.ok()) return part.status();
+  }
+  auto merged = MergeCatalogs(out, staged);
+  if (!merged.ok()) {
+    return Status(merged.status().code(), merged.status().message() + " (each " + out +
+                                              ".merging-N holds inputs 10N+1 to 10N+10, in the order given)");
+  }
+  return merged;
 }
 
 }  // namespace mgrs::catalog
