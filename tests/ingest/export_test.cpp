@@ -108,6 +108,24 @@ std::string GenerateTree(const std::string& dir, int files) {
   return dir + "/tree";
 }
 
+// DOTA quads leave as one-polygon COCO segmentations and come back as quads.
+TEST(ExportTest, DotaExportedAsCocoKeepsItsQuads) {
+  const std::string scratch = testing::ScratchDir("export-coco-quads");
+  IngestOptions first = OptionsFor(scratch, "dota", GenerateTree(scratch, 3));
+  first.read_images = false;
+  MustIngest(first);
+  ASSERT_TRUE(Export(ExportOptions{first.catalog_path, "dota", "", "coco", scratch + "/coco/annotations.json"}).ok());
+  IngestOptions second = OptionsFor(scratch, "coco", scratch + "/coco");
+  second.read_images = false;
+  second.catalog_path = scratch + "/again.sqlite";
+  second.name = "dota-as-coco";
+  second.manifest_path = MGRS_SOURCE_DIR "/manifests/datasets/coco.json";
+  MustIngest(second);
+  const std::string quads = Objects(first.catalog_path, "dota", true);
+  EXPECT_NE(quads.find(","), std::string::npos) << "the DOTA objects should carry quads";
+  EXPECT_EQ(Objects(second.catalog_path, "dota-as-coco", true), quads);
+}
+
 // `count` shard catalogs of the 40-file tree at `root`, for merging.
 std::vector<std::string> IngestShards(const IngestOptions& single, const std::string& scratch, int count) {
   std::vector<std::string> shards;

@@ -1,6 +1,7 @@
 // COCO detection JSON.
 #include "readers/coco_detection.h"
 
+#include <algorithm>
 #include <map>
 #include <unordered_map>
 
@@ -107,6 +108,17 @@ Result<catalog::SourceBatch> ReadCocoDetection(const ReaderContext& ctx, const S
     object.line = number;
     object.object.raw_class = category->second;
     object.object.hbb = Box{v[0], v[1], v[0] + v[2], v[1] + v[3]};
+    // A segmentation of one 4-point polygon is an oriented box (how `mgrs catalog export --format coco` and the
+    // usual DOTA-to-COCO converters write quads); other polygons and RLE masks are not read.
+    if (a.contains("segmentation") && a["segmentation"].is_array() && a["segmentation"].size() == 1) {
+      const nlohmann::json& polygon = a["segmentation"][0];
+      if (polygon.is_array() && polygon.size() == 8 &&
+          std::all_of(polygon.begin(), polygon.end(), [](const nlohmann::json& n) { return n.is_number(); })) {
+        Quad quad;
+        for (int k = 0; k < 4; ++k) quad[k] = Point{polygon[2 * k].get<double>(), polygon[2 * k + 1].get<double>()};
+        object.object.quad = quad;
+      }
+    }
     // HRRSD's COCO files mark boxes to leave out of evaluation with "ignore".
     if (a.contains("ignore") && a["ignore"].is_number_integer() && a["ignore"].get<int>() != 0) {
       object.difficulty = 1;
