@@ -17,9 +17,8 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Objects are inserted up to this many rows per INSERT statement: one statement step per row costs about a
-// quarter of the writer's time at 64 rows (measured in docs/catalog.md); 64 rows x 12 parameters stays far
-// below SQLite's parameter limit.
+// Objects are inserted up to this many rows per INSERT statement: one statement per row cost about 22% more
+// writer CPU (docs/catalog.md); 64 rows x 12 parameters stays far below SQLite's parameter limit.
 constexpr int kObjectRowsPerInsert = 64;
 constexpr int kObjectColumns = 12;
 
