@@ -12,6 +12,7 @@
 #include "mgrs/model/checkpoint.h"
 #include "mgrs/model/generate.h"
 #include "mgrs/model/moe.h"
+#include "sharpened_checkpoint.h"
 #include "test_support.h"
 
 namespace mgrs::model {
@@ -30,24 +31,11 @@ std::vector<std::string> ReadLines(const std::string& path) {
 
 class AssistantTest : public ::testing::Test {
  protected:
-  // One checkpoint for the suite: the golden dimensions with a 320-piece tokenizer and random weights.
+  // One checkpoint for the suite, whose answers depend on the prompt (sharpened_checkpoint.h), so that comparing the
+  // library with the commands can catch a wrong prompt; DifferentQuestionsGetDifferentAnswers checks that this holds.
   static void SetUpTestSuite() {
     dir_ = new std::string(testing::ScratchDir("assistant_checkpoint"));
-    std::vector<std::string> sentences;
-    for (int i = 0; i < 200; ++i) {
-      sentences.push_back("a harbor with " + std::to_string(i) + " boats next to a runway and green farmland");
-      sentences.push_back("USER: How many storage tanks are there? ASSISTANT: There are " + std::to_string(i % 17));
-    }
-    TokenizerTrainingOptions tokenizer_options;
-    tokenizer_options.vocab_size = 320;
-    const std::string tokenizer_path = *dir_ + "/trained.model";
-    ASSERT_TRUE(TrainTokenizer(sentences, tokenizer_options, tokenizer_path).ok());
-    auto config = testing::GoldenConfig();
-    config.text.vocab_size = 320;
-    torch::manual_seed(11);
-    NamedTensors tensors;
-    for (const auto& spec : ExpectedTensors(config)) tensors.emplace_back(spec.name, torch::randn(spec.shape) * 0.3);
-    ASSERT_TRUE(SaveCheckpoint(*dir_, config, tensors, tokenizer_path).ok());
+    testing::WriteSharpenedCheckpoint(*dir_, /*seed=*/11);
   }
   static void TearDownTestSuite() { delete dir_; }
 
@@ -60,6 +48,19 @@ class AssistantTest : public ::testing::Test {
   static std::string* dir_;
 };
 std::string* AssistantTest::dir_ = nullptr;
+
+// The equality tests below compare answers; they can only fail on a wrong prompt if the answer depends on it.
+TEST_F(AssistantTest, DifferentQuestionsGetDifferentAnswers) {
+  RunOptions run;
+  run.threads = 1;
+  auto assistant = Assistant::Load(*dir_, run);
+  ASSERT_TRUE(assistant.ok()) << assistant.status().ToString();
+  const std::string image = GoldenPath("images/wide.png");
+  auto boats = (*assistant)->Answer({{image, "How many boats are there?"}}, Budget(6));
+  auto describe = (*assistant)->Answer({{image, "Describe the image."}}, Budget(6));
+  ASSERT_TRUE(boats.ok() && describe.ok());
+  EXPECT_NE(boats->front(), describe->front());
+}
 
 TEST_F(AssistantTest, GenerateCommandPrintsTheLibraryAnswerAlone) {
   RunOptions run;

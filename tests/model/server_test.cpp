@@ -24,6 +24,7 @@
 #include "mgrs/core/files.h"
 #include "mgrs/model/checkpoint.h"
 #include "mgrs/model/server.h"
+#include "sharpened_checkpoint.h"
 #include "test_support.h"
 
 extern char** environ;
@@ -71,45 +72,11 @@ std::string ChatBody(const std::string& image_url, const std::string& text, int 
 class ServerTest : public ::testing::Test {
  protected:
   static constexpr uint64_t kSeed = 1;
-  // One checkpoint per test process: the golden dimensions, a 320-piece tokenizer, random weights. A plain random
-  // model answers nearly the same whatever it is shown (attention averages over the long system prompt, and most
-  // answers are byte pieces that decode to U+FFFD), which would let the equality tests pass on a wrong prompt. So the
-  // decoder's queries and keys are scaled up (sharp attention makes the answer depend on the image and the question)
-  // and the output rows of byte and control pieces are zeroed (answers are readable pieces; the end token stays).
+  // One checkpoint per test process, whose answers depend on the prompt (sharpened_checkpoint.h);
   // AnswersDependOnTheImageTheQuestionAndThePlaceholder checks that this holds.
   static void SetUpTestSuite() {
     dir_ = new std::string(testing::ScratchDir("server_checkpoint"));
-    std::vector<std::string> sentences;
-    for (int i = 0; i < 200; ++i) {
-      sentences.push_back("a harbor with " + std::to_string(i) + " boats next to a runway and green farmland");
-      sentences.push_back("USER: How many storage tanks are there? ASSISTANT: There are " + std::to_string(i % 17));
-    }
-    TokenizerTrainingOptions tokenizer_options;
-    tokenizer_options.vocab_size = 320;
-    const std::string tokenizer_path = *dir_ + "/trained.model";
-    ASSERT_TRUE(TrainTokenizer(sentences, tokenizer_options, tokenizer_path).ok());
-    auto tokenizer = Tokenizer::Load(tokenizer_path);
-    ASSERT_TRUE(tokenizer.ok());
-    auto config = testing::GoldenConfig();
-    config.text.vocab_size = 320;
-    torch::manual_seed(kSeed);
-    NamedTensors tensors;
-    for (const auto& spec : ExpectedTensors(config)) {
-      const bool query_or_key =
-          spec.name.rfind("language_model.", 0) == 0 &&
-          (spec.name.find("q_proj") != std::string::npos || spec.name.find("k_proj") != std::string::npos);
-      auto tensor = torch::randn(spec.shape) * (query_or_key ? 2.0 : 0.3);
-      if (spec.name == "language_model.lm_head.weight") {
-        for (int id = 0; id < config.text.vocab_size; ++id) {
-          const std::string piece = (*tokenizer)->IdToPiece(id);
-          if (id == (*tokenizer)->unk_id() || id == (*tokenizer)->bos_id() || piece.rfind("<0x", 0) == 0) {
-            tensor[id].zero_();
-          }
-        }
-      }
-      tensors.emplace_back(spec.name, tensor);
-    }
-    ASSERT_TRUE(SaveCheckpoint(*dir_, config, tensors, tokenizer_path).ok());
+    testing::WriteSharpenedCheckpoint(*dir_, kSeed);
   }
   static void TearDownTestSuite() { delete dir_; }
 
