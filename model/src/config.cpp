@@ -105,6 +105,7 @@ Status ReadMoe(const Json& j, MoeConfig* m) {
   r.Read("capacity_factor", &m->capacity_factor);
   r.Read("eval_capacity_factor", &m->eval_capacity_factor);
   r.Read("aux_loss_coef", &m->aux_loss_coef);
+  r.Read("router_noise", &m->router_noise);
   return r.Finish();
 }
 
@@ -229,7 +230,7 @@ std::string ModelConfigToJson(const ModelConfig& c) {
   root["moe"] = {{"num_experts", m.num_experts},         {"top_k", m.top_k},
                  {"layer_mode", m.layer_mode},           {"layers", m.layers},
                  {"capacity_factor", m.capacity_factor}, {"eval_capacity_factor", m.eval_capacity_factor},
-                 {"aux_loss_coef", m.aux_loss_coef}};
+                 {"aux_loss_coef", m.aux_loss_coef},     {"router_noise", m.router_noise}};
   root["lora"] = {
       {"rank", c.lora.rank}, {"alpha", c.lora.alpha}, {"dropout", c.lora.dropout}, {"targets", c.lora.targets}};
   root["tokenizer"] = {{"model_file", c.tokenizer.model_file},
@@ -293,6 +294,9 @@ Status ValidateModelConfig(const ModelConfig& c) {
     for (int layer : m.layers) {
       if (layer < 0 || layer >= t.num_layers) return InvalidArgument("config: moe.layers names a missing layer");
     }
+  }
+  if (m.router_noise != "none" && m.router_noise != "gumbel") {
+    return InvalidArgument("config: moe.router_noise must be none or gumbel");
   }
   if (m.capacity_factor < 0 || m.eval_capacity_factor < 0 || m.aux_loss_coef < 0) {
     return InvalidArgument("config: moe factors must not be negative");

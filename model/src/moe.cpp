@@ -14,23 +14,102 @@
 
 namespace mgrs::model {
 
-MoeFeedForwardImpl::MoeFeedForwardImpl(const TextConfig& text, const MoeConfig& moe, bool gumbel_in_training)
+MoeFeedForwardImpl::MoeFeedForwardImpl(const TextConfig& text, const MoeConfig& moe)
     : num_experts_(moe.num_experts),
       top_k_(std::min(moe.top_k, moe.num_experts)),
       capacity_factor_(moe.capacity_factor),
       eval_capacity_factor_(moe.eval_capacity_factor),
-      gumbel_in_training_(gumbel_in_training) {
+      gumbel_in_training_(moe.router_noise == "gumbel") {
   router = register_module("router",
                            torch::nn::Linear(torch::nn::LinearOptions(text.hidden_size, num_experts_).bias(false)));
   experts = register_module("experts", torch::nn::ModuleList());
   for (int e = 0; e < num_experts_; ++e) {
     experts->push_back(std::make_shared<LlamaMlpImpl>(text.hidden_size, text.intermediate_size));
   }
+  if (num_experts_ > 0) StackExpertWeights();
+}
+
+LlamaMlpImpl& MoeFeedForwardImpl::Expert(int e) const { return *experts->ptr(e)->as<LlamaMlpImpl>(); }
+
+void MoeFeedForwardImpl::to(torch::Device device, torch::Dtype dtype, bool non_blocking) {
+  FeedForwardImpl::to(device, dtype, non_blocking);
+  if (!StacksAliasExperts()) StackExpertWeights();
+}
+
+void MoeFeedForwardImpl::to(torch::Dtype dtype, bool non_blocking) {
+  FeedForwardImpl::to(dtype, non_blocking);
+  if (!StacksAliasExperts()) StackExpertWeights();
+}
+
+void MoeFeedForwardImpl::to(torch::Device device, bool non_blocking) {
+  FeedForwardImpl::to(device, non_blocking);
+  if (!StacksAliasExperts()) StackExpertWeights();
+}
+
+bool MoeFeedForwardImpl::StacksAliasExperts() const {
+  if (!gate_up_stack_.defined()) return false;
+  const auto rows = gate_up_stack_.size(1) / 2;  // F
+  const auto matrix_bytes = rows * gate_up_stack_.size(2) * static_cast<int64_t>(gate_up_stack_.element_size());
+  const auto* gate_up = static_cast<const char*>(gate_up_stack_.data_ptr());
+  const auto* down = static_cast<const char*>(down_stack_.data_ptr());
+  for (int e = 0; e < num_experts_; ++e) {
+    const auto& mlp = Expert(e);
+    for (const auto* weight : {&mlp.gate_proj->weight, &mlp.up_proj->weight, &mlp.down_proj->weight}) {
+      if (weight->scalar_type() != gate_up_stack_.scalar_type() || weight->device() != gate_up_stack_.device()) {
+        return false;
+      }
+    }
+    if (mlp.gate_proj->weight.data_ptr() != gate_up + 2 * e * matrix_bytes ||
+        mlp.up_proj->weight.data_ptr() != gate_up + (2 * e + 1) * matrix_bytes ||
+        mlp.down_proj->weight.data_ptr() != down + e * matrix_bytes) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void MoeFeedForwardImpl::StackExpertWeights() {
+  const auto& first = Expert(0).gate_proj->weight;
+  // The parameters become views of the stacks, so the stacks are ordinary tensors (usable for loading and training
+  // later) even when a restack happens inside Generate's inference mode, unless the parameters were made in
+  // inference mode themselves.
+  c10::InferenceMode inference_as_parameters(first.is_inference());
+  torch::NoGradGuard no_grad;
+  const auto rows = first.size(0), columns = first.size(1);  // F, D
+  const auto options = torch::TensorOptions().dtype(first.scalar_type()).device(first.device());
+  auto gate_up = torch::empty({num_experts_, 2 * rows, columns}, options);
+  auto down = torch::empty({num_experts_, columns, rows}, options);
+  for (int e = 0; e < num_experts_; ++e) {
+    auto& mlp = Expert(e);
+    // Copy, then point the parameter at its slot: the expert's old storage is freed here, one matrix at a time.
+    const std::pair<torch::Tensor*, torch::Tensor> slots[] = {{&mlp.gate_proj->weight, gate_up[e].narrow(0, 0, rows)},
+                                                              {&mlp.up_proj->weight, gate_up[e].narrow(0, rows, rows)},
+                                                              {&mlp.down_proj->weight, down[e]}};
+    for (const auto& [parameter, slot] : slots) {
+      slot.copy_(*parameter);
+      parameter->set_data(slot);
+    }
+  }
+  gate_up_stack_ = gate_up;
+  down_stack_ = down;
+}
+
+bool MoeFeedForwardImpl::StackedDispatchApplies(const torch::Tensor& x) const {
+  if (dispatch_ == MoeDispatch::kGrouped || torch::GradMode::is_enabled()) return false;
+  if ((is_training() ? capacity_factor_ : eval_capacity_factor_) > 0.0) return false;
+  for (int e = 0; e < num_experts_; ++e) {
+    const auto& mlp = Expert(e);
+    for (const auto* projection : {&mlp.gate_proj, &mlp.up_proj, &mlp.down_proj}) {
+      if ((*projection)->has_adapter() && !(*projection)->merged()) return false;
+    }
+  }
+  if (dispatch_ == MoeDispatch::kStacked) return true;
+  // On the CPU a host read of the counts costs nothing, and the grouped path reads each expert only once.
+  return !x.device().is_cpu() && x.size(0) * top_k_ <= kStackedDispatchMaxPairs;
 }
 
 torch::Tensor MoeFeedForwardImpl::Forward(const torch::Tensor& x, RoutingRecord* routing) {
   const auto n = x.size(0);
-  const auto long_options = torch::TensorOptions().dtype(torch::kLong).device(x.device());
   // The router runs in fp32 whatever the model's dtype (MoE-LLaVA forces wg to fp32).
   const auto logits = torch::nn::functional::linear(x.to(torch::kFloat), router->weight.to(torch::kFloat));
   const auto probs = torch::softmax(logits, -1);
@@ -64,11 +143,18 @@ torch::Tensor MoeFeedForwardImpl::Forward(const torch::Tensor& x, RoutingRecord*
     routing->aux_loss = num_experts_ * (probs.mean(0) * top1.mean(0)).sum();
     routing->top1_per_expert = top1.sum(0).to(torch::kLong);
   }
+  if (StackedDispatchApplies(x)) return StackedForward(x, choices, weights, routing);
+  return GroupedForward(x, choices, weights, keep, routing);
+}
 
+torch::Tensor MoeFeedForwardImpl::GroupedForward(const torch::Tensor& x, const torch::Tensor& choices,
+                                                 const torch::Tensor& weights, const torch::Tensor& keep,
+                                                 RoutingRecord* routing) {
+  const auto long_options = torch::TensorOptions().dtype(torch::kLong).device(x.device());
   // Group by expert: sort the (token, choice) pairs by expert, run each expert once on its rows, scatter back.
   auto flat_expert = choices.reshape({-1});
   auto flat_weight = weights.reshape({-1});
-  auto flat_token = torch::arange(n, long_options).repeat_interleave(top_k_);
+  auto flat_token = torch::arange(x.size(0), long_options).repeat_interleave(top_k_);
   if (keep.defined()) {
     const auto kept = keep.reshape({-1}).nonzero().squeeze(1);
     flat_expert = flat_expert.index_select(0, kept);
@@ -86,13 +172,43 @@ torch::Tensor MoeFeedForwardImpl::Forward(const torch::Tensor& x, RoutingRecord*
   int64_t offset = 0;
   for (int e = 0; e < num_experts_; ++e) {
     if (count[e] == 0) continue;
-    outputs.push_back(experts[e]->as<LlamaMlpImpl>()->Forward(gathered.narrow(0, offset, count[e]), nullptr));
+    outputs.push_back(Expert(e).Forward(gathered.narrow(0, offset, count[e]), nullptr));
     offset += count[e];
   }
   auto out = torch::zeros_like(x);
   if (outputs.empty()) return out;
   const auto combined = torch::cat(outputs, 0) * flat_weight.index_select(0, order).unsqueeze(1).to(x.dtype());
   return out.index_add_(0, tokens, combined);
+}
+
+torch::Tensor MoeFeedForwardImpl::StackedForward(const torch::Tensor& x, const torch::Tensor& choices,
+                                                 const torch::Tensor& weights, RoutingRecord* routing) {
+  if (!StacksAliasExperts()) StackExpertWeights();
+  const auto n = x.size(0), hidden = x.size(1);
+  const auto rows = gate_up_stack_.size(1) / 2;
+  const auto flat_expert = choices.reshape({-1});  // [P = N * k], token-major
+  if (routing != nullptr) {
+    // scatter_add rather than bincount: bincount on CUDA reads the largest id on the host to size its output.
+    routing->tokens_per_expert =
+        torch::zeros({num_experts_}, flat_expert.options()).scatter_add_(0, flat_expert, torch::ones_like(flat_expert));
+  }
+  // Weights on the left, so the gathered [P, rows, columns] blocks are used as stored (no transposed operand).
+  const auto pairs = x.unsqueeze(1).expand({n, top_k_, hidden}).reshape({n * top_k_, hidden, 1});  // [P, D, 1]
+  const auto gate_up = torch::bmm(gate_up_stack_.index_select(0, flat_expert), pairs);             // [P, 2F, 1]
+  const auto hidden_states = torch::silu(gate_up.narrow(1, 0, rows)) * gate_up.narrow(1, rows, rows);
+  const auto out = torch::bmm(down_stack_.index_select(0, flat_expert), hidden_states);  // [P, D, 1]
+  return (out.view({n, top_k_, hidden}) * weights.unsqueeze(-1).to(x.dtype())).sum(1);
+}
+
+int SetMoeDispatch(torch::nn::Module& root, MoeDispatch dispatch) {
+  int count = 0;
+  for (const auto& module : root.modules()) {
+    if (auto* moe = dynamic_cast<MoeFeedForwardImpl*>(module.get())) {
+      moe->set_dispatch(dispatch);
+      ++count;
+    }
+  }
+  return count;
 }
 
 Result<std::map<std::string, torch::Tensor>> ExpandToMoe(const std::map<std::string, torch::Tensor>& dense,

@@ -64,6 +64,23 @@ TEST(ConfigTest, JsonRoundTrips) {
   EXPECT_EQ(parsed->moe.MoeLayers(32), (std::vector<int>{1, 3}));
 }
 
+TEST(ConfigTest, RouterNoiseDefaultsToNoneAndRoundTrips) {
+  EXPECT_EQ(ModelConfig().moe.router_noise, "none");
+  ModelConfig config;
+  config.moe.num_experts = 4;
+  config.moe.router_noise = "gumbel";
+  const auto json = ModelConfigToJson(config);
+  EXPECT_NE(json.find("\"router_noise\": \"gumbel\""), std::string::npos) << json;
+  auto parsed = ParseModelConfig(json);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->moe.router_noise, "gumbel");
+}
+
+TEST(ConfigTest, RefusesAnUnknownRouterNoise) {
+  EXPECT_EQ(ParseModelConfig(R"({"moe": {"num_experts": 4, "router_noise": "jitter"}})").status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST(ConfigTest, RefusesAnUnknownKey) {
   auto parsed = ParseModelConfig(R"({"text": {"hiden_size": 10}})");
   ASSERT_FALSE(parsed.ok());

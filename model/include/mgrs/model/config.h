@@ -70,6 +70,10 @@ struct MoeConfig {
   double capacity_factor = 0.0;       // training; 0 = dropless
   double eval_capacity_factor = 0.0;  // evaluation; 0 = dropless
   double aux_loss_coef = 0.01;        // alpha of the load-balancing loss, summed over MoE layers (MoE-LLaVA)
+  // "none": every choice is an argmax of the router probabilities. "gumbel": in training only, the 2nd..k-th
+  // choices are the argmax of logits + Gumbel(0, 1) noise with the earlier choices excluded (DeepSpeed's
+  // top2gating); evaluation stays deterministic (DeepSpeed 0.9.5 samples at evaluation too: research/model.md 1.3).
+  std::string router_noise = "none";
 
   bool enabled() const { return num_experts > 1; }
   // The 0-based decoder layers that carry experts in a decoder of `num_layers` layers.

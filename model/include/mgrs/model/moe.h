@@ -17,13 +17,41 @@
 
 namespace mgrs::model {
 
+// How a MoeFeedForward block sends tokens to its experts (see the class comment).
+enum class MoeDispatch {
+  kAuto,     // stacked for a few pairs on an accelerator (StackedDispatchApplies), grouped otherwise
+  kGrouped,  // always grouped
+  kStacked,  // stacked whenever it is allowed, whatever the number of pairs and the device
+};
+
+// Under MoeDispatch::kAuto, at most this many routed (token, choice) pairs take the stacked path: decoding one or two
+// sequences with top-2. Each pair copies one expert's weights (index_select), three times the memory traffic of
+// reading them once as the grouped path does, so the stacked path pays only where the host read it avoids costs
+// more: a device stream that must drain at every MoE layer, or a CUDA graph that cannot hold a host read at all.
+inline constexpr int64_t kStackedDispatchMaxPairs = 4;
+
 // `router` (Linear D -> E, no bias, computed in fp32) and `experts.N` (gated SiLU MLPs), under the layer's "mlp".
 //
-// Routing: probabilities p = softmax(router(x)); each token takes its top_k experts (in training, when
-// gumbel_in_training, the 2nd..k-th choices are argmax of logits + Gumbel noise with earlier choices excluded, as
-// DeepSpeed's top2gating); weights are the chosen p renormalised to sum to 1. Tokens are grouped by expert (one
-// sort, one batched call per expert with tokens, one scatter-add back): no per-token loop, no expert sees a token
-// it was not chosen for.
+// Routing: probabilities p = softmax(router(x)); each token takes its top_k experts (in training, with
+// moe.router_noise "gumbel", the 2nd..k-th choices are argmax of logits + Gumbel noise with earlier choices excluded,
+// as DeepSpeed's top2gating); weights are the chosen p renormalised to sum to 1.
+//
+// Grouped dispatch: tokens are grouped by expert (one sort, one batched call per expert with tokens, one scatter-add
+// back): no per-token loop, no expert sees a token it was not chosen for. The per-expert row counts are read on the
+// host, which makes a GPU stream wait at every MoE layer.
+//
+// Stacked dispatch never reads a device value on the host: the chosen experts' weights are gathered from stacked
+// tensors (index_select), applied with batched matrix products, weighted and summed per token. The stacks are
+// gate_up [E, 2F, D] (expert e's gate_proj rows, then its up_proj rows) and down [E, D, F], and each expert's
+// parameters ARE views into them, so anything written into a parameter in place (LoadParameters, LoRA merge, an
+// optimiser step) is in the stacks, and the parameters keep their canonical names. Whatever replaces a parameter's
+// storage instead (Module::to() to another device or dtype, set_data, torch::load) breaks the aliasing: to() is
+// overridden to restack right after moving, and the stacked path checks the aliasing (3E pointer comparisons) before
+// every use and restacks when it is broken. Restacking copies the experts into fresh stacks and points the
+// parameters at them; it runs outside inference mode so the parameters stay ordinary tensors. The stacked path is
+// used only where it computes exactly what the grouped path does: autograd off (the stacks carry no gradient back
+// to the parameters), dropless (capacity factor 0 in the current mode), and no expert projection carrying an
+// unmerged LoRA adapter. MoeDispatch picks between the paths where both are allowed.
 //
 // Capacity (off by default = dropless): with factor c > 0 (capacity_factor in training, eval_capacity_factor in
 // evaluation) each expert takes at most ceil(top_k * N / E * c) tokens. Slots are filled as DeepSpeed does: all
@@ -34,23 +62,46 @@ namespace mgrs::model {
 // the mean router probability of i (gradient through G only), as MoE-LLaVA; reported per layer in RoutingRecord.
 class MoeFeedForwardImpl : public FeedForwardImpl {
  public:
-  MoeFeedForwardImpl(const TextConfig& text, const MoeConfig& moe, bool gumbel_in_training = false);
+  MoeFeedForwardImpl(const TextConfig& text, const MoeConfig& moe);
 
   torch::Tensor Forward(const torch::Tensor& x, RoutingRecord* routing) override;
 
+  // Module::to(), then the experts are restacked on the new device / dtype (see the class comment).
+  void to(torch::Device device, torch::Dtype dtype, bool non_blocking = false) override;
+  void to(torch::Dtype dtype, bool non_blocking = false) override;
+  void to(torch::Device device, bool non_blocking = false) override;
+
   int num_experts() const { return num_experts_; }
+  void set_dispatch(MoeDispatch dispatch) { dispatch_ = dispatch; }
+  MoeDispatch dispatch() const { return dispatch_; }
+  // Whether Forward(x) takes the stacked path in the current state (mode, autograd, adapters, dispatch).
+  bool StackedDispatchApplies(const torch::Tensor& x) const;
 
   torch::nn::Linear router{nullptr};
   torch::nn::ModuleList experts{nullptr};
 
  private:
+  LlamaMlpImpl& Expert(int e) const;
+  bool StacksAliasExperts() const;
+  void StackExpertWeights();
+  torch::Tensor GroupedForward(const torch::Tensor& x, const torch::Tensor& choices, const torch::Tensor& weights,
+                               const torch::Tensor& keep, RoutingRecord* routing);
+  torch::Tensor StackedForward(const torch::Tensor& x, const torch::Tensor& choices, const torch::Tensor& weights,
+                               RoutingRecord* routing);
+
   int num_experts_;
   int top_k_;
   double capacity_factor_;
   double eval_capacity_factor_;
   bool gumbel_in_training_;
+  MoeDispatch dispatch_ = MoeDispatch::kAuto;
+  torch::Tensor gate_up_stack_;  // [E, 2F, D]
+  torch::Tensor down_stack_;     // [E, D, F]
 };
 TORCH_MODULE(MoeFeedForward);
+
+// Sets the dispatch of every MoE block below `root` (a whole Llava, say). Returns how many blocks were set.
+int SetMoeDispatch(torch::nn::Module& root, MoeDispatch dispatch);
 
 // The Stage II transform on canonical tensors: for every layer of moe_config.moe.MoeLayers(), the dense FFN
 // (mlp.{gate,up,down}_proj) is cloned into each of the E experts and a fresh router is added (uniform in
