@@ -90,6 +90,7 @@ Result<std::vector<std::vector<int64_t>>> Generate(LlavaImpl& model, const std::
         all_done = false;
       }
     }
+    if (options.on_token) options.on_token(step);
     if (all_done || step + 1 == options.max_new_tokens) break;
     // Finished rows keep decoding a pad token; their outputs are never read.
     const auto fed = next.masked_fill(

@@ -156,7 +156,14 @@ Status LoadParameters(LlavaImpl& model, const std::map<std::string, torch::Tenso
   return Status::Ok();
 }
 
-Result<LoadedLlava> LoadLlava(const std::string& checkpoint_dir, const RunOptions& options) {
+namespace {
+
+struct Placement {
+  torch::Device device = torch::kCPU;
+  torch::Dtype dtype = torch::kFloat;
+};
+
+Result<Placement> ResolvePlacement(const RunOptions& options) {
   std::optional<torch::Device> device;
   try {
     device = torch::Device(options.device);
@@ -168,20 +175,43 @@ Result<LoadedLlava> LoadLlava(const std::string& checkpoint_dir, const RunOption
   }
   auto dtype = ParseDtype(options.dtype, *device);
   if (!dtype.ok()) return dtype.status();
+  return Placement{*device, *dtype};
+}
+
+// The model of `config` in the placement's dtype, its LoraLinear layers already on the device, the rest on the CPU.
+Llava BuildInPlacement(const ModelConfig& config, const Placement& placement) {
+  DefaultDtypeScope dtype_scope(placement.dtype);
+  LinearDeviceScope device_scope(placement.device);
+  return Llava(config);
+}
+
+}  // namespace
+
+Result<LoadedLlava> LoadLlava(const std::string& checkpoint_dir, const RunOptions& options) {
+  auto placement = ResolvePlacement(options);
+  if (!placement.ok()) return placement.status();
   ConfigureThreads(options.threads);
   auto checkpoint = LoadCheckpoint(checkpoint_dir);
   if (!checkpoint.ok()) return checkpoint.status();
   LoadedLlava loaded;
-  {
-    DefaultDtypeScope scope(*dtype);
-    loaded.model = Llava(checkpoint->config);
-  }
+  loaded.model = BuildInPlacement(checkpoint->config, *placement);
   std::map<std::string, torch::Tensor> tensors(checkpoint->tensors.begin(), checkpoint->tensors.end());
   MGRS_RETURN_IF_ERROR(LoadParameters(*loaded.model, tensors));
-  loaded.model->to(*device);
+  loaded.model->to(placement->device);
   loaded.model->eval();
   loaded.tokenizer_path = checkpoint->tokenizer_path;
   return loaded;
+}
+
+Result<Llava> BuildRandomLlava(const ModelConfig& config, const RunOptions& options, uint64_t seed) {
+  auto placement = ResolvePlacement(options);
+  if (!placement.ok()) return placement.status();
+  ConfigureThreads(options.threads);
+  torch::manual_seed(seed);
+  auto model = BuildInPlacement(config, *placement);
+  model->to(placement->device);
+  model->eval();
+  return model;
 }
 
 }  // namespace mgrs::model

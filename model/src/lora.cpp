@@ -8,13 +8,22 @@
 
 namespace mgrs::model {
 
+namespace {
+thread_local c10::Device linear_device(c10::kCPU);
+}  // namespace
+
+LinearDeviceScope::LinearDeviceScope(c10::Device device) : saved_(linear_device) { linear_device = device; }
+LinearDeviceScope::~LinearDeviceScope() { linear_device = saved_; }
+c10::Device LinearDeviceScope::Current() { return linear_device; }
+
 LoraLinearImpl::LoraLinearImpl(int in_features, int out_features, bool with_bias) {
-  weight = register_parameter("weight", torch::empty({out_features, in_features}));
+  const auto options = torch::TensorOptions().device(linear_device);  // the default dtype, as torch::nn::Linear
+  weight = register_parameter("weight", torch::empty({out_features, in_features}, options));
   // torch::nn::Linear's initialisation, so a randomly built model looks like one built with nn::Linear.
   torch::nn::init::kaiming_uniform_(weight, std::sqrt(5.0));
   if (with_bias) {
     const double bound = 1.0 / std::sqrt(static_cast<double>(in_features));
-    bias = register_parameter("bias", torch::empty({out_features}).uniform_(-bound, bound));
+    bias = register_parameter("bias", torch::empty({out_features}, options).uniform_(-bound, bound));
   }
 }
 

@@ -25,6 +25,9 @@ struct GenerationOptions {
   std::vector<int64_t> stop_ids;  // empty = the config's eos_id; the stop token is not returned
   // Called after every forward with the MoE layers' routing (never for dense models); may be empty.
   std::function<void(const std::vector<RoutingRecord>&)> on_routing;
+  // Called on the host once each step's new tokens are read back (step 0: the first token), before the next
+  // forward; may be empty. Latency measurement (latency.h) reads the clock here.
+  std::function<void(int step)> on_token;
 };
 
 // Continues each prompt (ids with kImageTokenIndex placeholders; `pixels` [N, 3, S, S] holds one image per

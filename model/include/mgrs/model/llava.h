@@ -69,13 +69,20 @@ struct RunOptions {
 };
 
 // The model of a checkpoint folder (ours or any Hugging Face layout that LoadCheckpoint reads), built directly in
-// the dtype of `options` (so a 7B model never exists in fp32), loaded, moved to the device, in evaluation mode.
-// Also sets the thread count. Errors: those of LoadCheckpoint and LoadParameters; InvalidArgument for an unknown
-// device or dtype, FailedPrecondition for CUDA without a CUDA build.
+// the dtype of `options` (so a 7B model never exists in fp32) with its decoder's linear layers on the device
+// (LinearDeviceScope), loaded, the rest moved to the device, in evaluation mode. Also sets the thread count. Errors:
+// those of LoadCheckpoint and LoadParameters; InvalidArgument for an unknown device or dtype, FailedPrecondition for
+// CUDA without a CUDA build.
 struct LoadedLlava {
   Llava model{nullptr};
   std::string tokenizer_path;  // empty when the folder has none
 };
 Result<LoadedLlava> LoadLlava(const std::string& checkpoint_dir, const RunOptions& options);
+
+// A model of `config` with random weights (torch::nn's initialisations after torch::manual_seed(seed)), for
+// benchmarks: built in the dtype of `options`, the decoder's linear layers allocated and drawn on the device
+// directly (LinearDeviceScope: no host copy of a 7B model's weights), the rest moved there, in evaluation mode.
+// Also sets the thread count. Errors: as LoadLlava's for the device and dtype.
+Result<Llava> BuildRandomLlava(const ModelConfig& config, const RunOptions& options, uint64_t seed);
 
 }  // namespace mgrs::model

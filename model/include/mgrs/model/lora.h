@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include <c10/core/Device.h>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
@@ -13,10 +14,28 @@
 
 namespace mgrs::model {
 
+// While one lives, the LoraLinear layers constructed on its thread allocate and draw their weights on `device`
+// instead of the CPU. Every projection and expert of the decoder is a LoraLinear, so a 7B model built in one never
+// holds its 22B parameters on the host; the other modules (embeddings, norms, router, vision tower) still start on
+// the CPU and are moved by Module::to(). Scopes nest (the innermost wins); they are not shared between threads.
+class LinearDeviceScope {
+ public:
+  explicit LinearDeviceScope(c10::Device device);
+  ~LinearDeviceScope();
+  LinearDeviceScope(const LinearDeviceScope&) = delete;
+  LinearDeviceScope& operator=(const LinearDeviceScope&) = delete;
+  // The device of the innermost scope on this thread; the CPU outside any.
+  static c10::Device Current();
+
+ private:
+  c10::Device saved_;
+};
+
 // A linear layer ("weight" [out, in], optional "bias") that can carry one adapter ("lora_A.weight" [r, in],
 // "lora_B.weight" [out, r]: PEFT's names). Without an adapter it is exactly torch::nn::Linear.
 class LoraLinearImpl : public torch::nn::Module {
  public:
+  // Initialised as torch::nn::Linear, on LinearDeviceScope::Current().
   LoraLinearImpl(int in_features, int out_features, bool bias);
 
   torch::Tensor forward(const torch::Tensor& x);
