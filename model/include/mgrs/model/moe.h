@@ -48,10 +48,12 @@ inline constexpr int64_t kStackedDispatchMaxPairs = 4;
 // storage instead (Module::to() to another device or dtype, set_data, torch::load) breaks the aliasing: to() is
 // overridden to restack right after moving, and the stacked path checks the aliasing (3E pointer comparisons) before
 // every use and restacks when it is broken. Restacking copies the experts into fresh stacks and points the
-// parameters at them; it runs outside inference mode so the parameters stay ordinary tensors. The stacked path is
-// used only where it computes exactly what the grouped path does: autograd off (the stacks carry no gradient back
-// to the parameters), dropless (capacity factor 0 in the current mode), and no expert projection carrying an
-// unmerged LoRA adapter. MoeDispatch picks between the paths where both are allowed.
+// parameters at them (outside inference mode, even inside Generate, so the parameters stay ordinary tensors, unless
+// they were inference tensors already); the stacks are built in the parameters' device and dtype, so a model built on
+// a GPU (LinearDeviceScope) never stacks on the host. The stacked path is used only where it computes exactly what
+// the grouped path does: autograd off (the stacks carry no gradient back to the parameters), dropless (capacity
+// factor 0 in the current mode), and no expert projection carrying an unmerged LoRA adapter. MoeDispatch picks
+// between the paths where both are allowed.
 //
 // Capacity (off by default = dropless): with factor c > 0 (capacity_factor in training, eval_capacity_factor in
 // evaluation) each expert takes at most ceil(top_k * N / E * c) tokens. Slots are filled as DeepSpeed does: all
