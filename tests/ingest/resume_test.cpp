@@ -55,9 +55,11 @@ TEST(IdempotenceTest, TheSameTreeTwiceIsStoredOnce) {
   EXPECT_EQ(first.objects_accepted, 360);
   EXPECT_EQ(first.errors, 5);  // files 0, 7, 14, 21, 28
   const std::string before = ContentDump(options.catalog_path, "dota");
+  EXPECT_TRUE(first.indexes_rebuilt);
   const IngestSummary second = MustIngest(options);
   EXPECT_EQ(second.files_read, 0);
   EXPECT_EQ(second.files_skipped, 30);
+  EXPECT_FALSE(second.indexes_rebuilt);  // nothing to store: the indexes stay
   EXPECT_EQ(ContentDump(options.catalog_path, "dota"), before);
 }
 
@@ -79,6 +81,7 @@ TEST(IdempotenceTest, AFileWhoseImageWasMissingIsReadAgainOnceTheImageIsThere) {
   testing_helpers::WritePng(root + "/images/T0001.png", 64, 48);
   const IngestSummary found = MustIngest(options);
   EXPECT_EQ(found.files_retried, 1);
+  EXPECT_FALSE(found.indexes_rebuilt);  // one file against one stored: stored with the indexes live
   EXPECT_EQ(found.images, 1);
   EXPECT_EQ(found.objects_accepted, 2);
   EXPECT_TRUE(testing_helpers::AllRejects(options.catalog_path).empty());
@@ -136,6 +139,7 @@ TEST(ResumeTest, AKilledIngestLeavesAConsistentCatalogAndARerunCompletesIt) {
   const IngestSummary rerun = MustIngest(options);
   EXPECT_EQ(rerun.files_skipped, 50);
   EXPECT_EQ(rerun.files_read, 70);
+  EXPECT_TRUE(rerun.indexes_rebuilt);  // 70 files to store against 50 stored
   EXPECT_EQ(ContentDump(options.catalog_path, "dota"), ContentDump(reference.catalog_path, "dota"));
   auto catalog = OpenCatalog(options.catalog_path);
   EXPECT_TRUE(catalog->CheckIntegrity().ok());

@@ -267,6 +267,8 @@ Result<std::vector<std::string>> Catalog::CompletedFiles(const std::string& data
   return out;
 }
 
+Result<int64_t> Catalog::StoredFileCount() { return sql::QueryInt(db_, "SELECT count(*) FROM source_files"); }
+
 Result<std::vector<std::string>> Catalog::FilesToRetry(const std::string& dataset) {
   auto stmt = Prepare(db_,
                       "SELECT DISTINCT s.path FROM source_files s JOIN rejects r ON r.dataset = s.dataset AND r.file = "

@@ -207,7 +207,14 @@ Result<IngestSummary> Ingest(const IngestOptions& options) {
   if (!run_id.ok()) return run_id.status();
   run.id = summary.run_id = *run_id;
 
-  auto writer = catalog::BulkWriter::Begin(catalog->get(), name, run.id, options.writer);
+  // Dropping the secondary indexes and building them again at the end pays off for a large load; the rebuild
+  // sorts the whole catalog, so a rerun or a small addition keeps them live instead.
+  auto stored_files = (*catalog)->StoredFileCount();
+  if (!stored_files.ok()) return stored_files.status();
+  catalog::BulkWriterOptions writer_options = options.writer;
+  writer_options.defer_indexes = options.writer.defer_indexes && static_cast<int64_t>(files.size()) > *stored_files;
+  summary.indexes_rebuilt = writer_options.defer_indexes;
+  auto writer = catalog::BulkWriter::Begin(catalog->get(), name, run.id, writer_options);
   if (!writer.ok()) return writer.status();
 
   const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(files.size())));

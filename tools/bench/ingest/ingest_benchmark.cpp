@@ -113,7 +113,6 @@ int main(int argc, char** argv) {
     fs::remove_all(dir);
     generated = GenerateTree(tree, files, objects);
   }
-  for (int jobs : jobs_list) fs::remove(dir + "/catalog-jobs" + std::to_string(jobs) + ".sqlite");
   std::printf("generated %d label files, %lld objects in %.1f s (%s)\n", files, static_cast<long long>(generated),
               std::chrono::duration<double>(std::chrono::steady_clock::now() - gen_start).count(), tree.c_str());
 
@@ -121,6 +120,7 @@ int main(int argc, char** argv) {
   for (int jobs : jobs_list) {
     mgrs::ingest::IngestOptions options;
     options.catalog_path = dir + "/catalog-jobs" + std::to_string(jobs) + ".sqlite";
+    fs::remove(options.catalog_path);  // a fresh catalog for every run, also when a --jobs value repeats
     options.format = "dota";
     options.root = tree;
     options.dataset_version = "2.0";

@@ -18,7 +18,8 @@ struct BulkWriterOptions {
   // rerun resumes after the last committed file. 100k objects is about 0.1 s of inserts.
   int64_t objects_per_transaction = 100000;
   int64_t files_per_transaction = 2000;
-  // Drop secondary indexes at Begin and build them in Finish (fast for large loads).
+  // Drop secondary indexes at Begin and build them in Finish (fast for large loads; Ingest turns it off when the
+  // files to store are fewer than those already stored, since the rebuild costs time for the whole catalog).
   bool defer_indexes = true;
 };
 
@@ -79,6 +80,7 @@ class BulkWriter {
   std::unordered_map<std::string, int64_t> class_ids_;
   bool in_transaction_ = false;
   bool left_wal_ = false;  // the load runs in rollback-journal mode (see Prepare)
+  bool stored_any_ = false;
   int64_t pending_objects_ = 0;
   int64_t pending_files_ = 0;
   int64_t next_object_id_ = 1;

@@ -127,6 +127,8 @@ class Catalog {
   Result<std::vector<IngestRun>> Runs(const std::string& dataset);
   // Source files already stored for `dataset` (relative paths), for resuming and idempotent reruns.
   Result<std::vector<std::string>> CompletedFiles(const std::string& dataset);
+  // Source files stored for all datasets together.
+  Result<int64_t> StoredFileCount();
   // Of those, the files that stored no image because their image was missing or unreadable: a rerun reads them
   // again (the image may be there now) and replaces their rows (SourceBatch::replaces_stored).
   Result<std::vector<std::string>> FilesToRetry(const std::string& dataset);

@@ -46,7 +46,9 @@ struct IngestSummary {
   int64_t run_id = 0;
   int64_t files_listed = 0;
   int64_t files_skipped = 0;  // stored by an earlier run (idempotence, resume) or outside the shard
-  int64_t files_retried = 0;  // stored earlier without an image (missing or unreadable) and read again
+  int64_t files_retried = 0;
+  bool indexes_rebuilt = false;  // secondary indexes dropped for the load and built at the end  // stored earlier
+                                 // without an image (missing or unreadable) and read again
   int64_t files_read = 0;
   int64_t images = 0;
   int64_t objects_read = 0;  // = objects_accepted + objects_rejected
