@@ -238,7 +238,9 @@ TEST(MoeStackedDispatchTest, AutoKeepsTheGroupedPathOnTheCpu) {
   MoeFeedForward moe(SmallText(), Experts(4));
   moe->eval();
   torch::NoGradGuard no_grad;
-  EXPECT_EQ(moe->dispatch(), MoeDispatch::kAuto);
+  EXPECT_EQ(moe->dispatch(), MoeDispatch::kGrouped);
+  EXPECT_FALSE(moe->StackedDispatchApplies(torch::randn({1, 16})));
+  moe->set_dispatch(MoeDispatch::kAuto);
   EXPECT_FALSE(moe->StackedDispatchApplies(torch::randn({1, 16})));
 }
 

@@ -19,8 +19,8 @@ namespace mgrs::model {
 
 // How a MoeFeedForward block sends tokens to its experts (see the class comment).
 enum class MoeDispatch {
+  kGrouped,  // always grouped (the default: see kStackedDispatchMaxPairs)
   kAuto,     // stacked for a few pairs on an accelerator (StackedDispatchApplies), grouped otherwise
-  kGrouped,  // always grouped
   kStacked,  // stacked whenever it is allowed, whatever the number of pairs and the device
 };
 
@@ -28,6 +28,8 @@ enum class MoeDispatch {
 // sequences with top-2. Each pair copies one expert's weights (index_select), three times the memory traffic of
 // reading them once as the grouped path does, so the stacked path pays only where the host read it avoids costs
 // more: a device stream that must drain at every MoE layer, or a CUDA graph that cannot hold a host read at all.
+// Grouped stays the default until a device says otherwise: for the 7B on an H100, reading two experts once is about
+// 0.17 ms per MoE layer, the copies add about 0.35 ms, and a drained stream costs tens of microseconds (estimates).
 inline constexpr int64_t kStackedDispatchMaxPairs = 4;
 
 // `router` (Linear D -> E, no bias, computed in fp32) and `experts.N` (gated SiLU MLPs), under the layer's "mlp".
@@ -96,7 +98,7 @@ class MoeFeedForwardImpl : public FeedForwardImpl {
   double capacity_factor_;
   double eval_capacity_factor_;
   bool gumbel_in_training_;
-  MoeDispatch dispatch_ = MoeDispatch::kAuto;
+  MoeDispatch dispatch_ = MoeDispatch::kGrouped;
   torch::Tensor gate_up_stack_;  // [E, 2F, D]
   torch::Tensor down_stack_;     // [E, D, F]
 };
