@@ -193,9 +193,11 @@ CausalLmOutput LlamaForCausalLMImpl::forward(const torch::Tensor& embeds, const 
   TORCH_CHECK(!key_mask.defined() || (key_mask.size(0) == b && key_mask.size(1) == keys),
               "key_mask must be [B, cached + T]");
 
-  // Rotary tables for these positions, computed in fp32 as transformers does, then cast.
-  const auto inv_freq = inv_freq_.to(embeds.device());
-  const auto freqs = positions.to(torch::kFloat).unsqueeze(-1) * inv_freq;
+  // Rotary tables for these positions, computed in fp32 as transformers does, then cast. The frequencies follow
+  // the model to its device once (not a registered buffer: Module::to(dtype) would round them to bf16), so a
+  // decode step does not copy them from the host every time.
+  if (inv_freq_.device() != embeds.device()) inv_freq_ = inv_freq_.to(embeds.device());
+  const auto freqs = positions.to(torch::kFloat).unsqueeze(-1) * inv_freq_;
   const auto angles = torch::cat({freqs, freqs}, -1).unsqueeze(1);
   const auto cos = angles.cos().to(dtype), sin = angles.sin().to(dtype);
 
