@@ -6,27 +6,15 @@
 #include <set>
 #include <unordered_map>
 
+#include "mgrs/metrics/nltk_words.h"
+#include "python_unicode.h"
 #include "unicode.h"
 
 namespace mgrs::metrics {
 namespace {
 
-// Python's str.lower() for the scripts' purposes (the Unicode simple mapping).
-std::string PyLower(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  size_t pos = 0;
-  while (pos < text.size()) {
-    const unsigned char b = static_cast<unsigned char>(text[pos]);
-    if (b < 0x80) {
-      out.push_back(static_cast<char>(std::tolower(b)));
-      ++pos;
-    } else {
-      internal::AppendUtf8(internal::LowerCodePoint(internal::DecodeUtf8(text, &pos)), &out);
-    }
-  }
-  return out;
-}
+// Python's str.lower(), as the scripts call it.
+std::string PyLower(std::string_view text) { return internal::ToUtf8(internal::PythonLower(internal::ToUtf32(text))); }
 
 bool IsPySpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -263,47 +251,23 @@ const char* VqaModeName(VqaMode mode) {
 }
 
 namespace {
-// nltk.word_tokenize, approximated for answers without spaces: runs of letters and digits (with inner . and ,
-// between digits) and single other characters.
-std::vector<std::string> WordTokens(const std::string& s) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (IsAsciiAlnum(s[i]) || c >= 0x80) {
-      size_t j = i;
-      while (j < s.size() &&
-             (IsAsciiAlnum(s[j]) || static_cast<unsigned char>(s[j]) >= 0x80 ||
-              ((s[j] == '.' || s[j] == ',') && j > i && std::isdigit(static_cast<unsigned char>(s[j - 1])) &&
-               j + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[j + 1]))))) {
-        ++j;
-      }
-      out.push_back(s.substr(i, j - i));
-      i = j;
-    } else {
-      out.push_back(s.substr(i, 1));
-      ++i;
-    }
-  }
-  return out;
-}
-
-std::string NoSpaceLower(std::string_view s) {
-  std::string out;
-  for (char c : PyLower(PyStrip(s))) {
-    if (c != ' ') out.push_back(c);
-  }
-  return out;
+// EarthDial's evaluate_f1 before word_tokenize: text.strip().lower().replace(" ", ""), then .strip().lower()
+// again (str methods, so Unicode whitespace and the full lower-case mapping).
+std::string EarthDialForm(std::string_view text) {
+  const std::u32string code_points = internal::ToUtf32(text);
+  std::u32string form = internal::PythonLower(internal::PythonStrip(code_points));
+  form.erase(std::remove(form.begin(), form.end(), U' '), form.end());
+  return internal::ToUtf8(internal::PythonLower(internal::PythonStrip(form)));
 }
 }  // namespace
 
 double TokenRecall(const std::string& prediction, const std::string& truth) {
-  const std::vector<std::string> ref = WordTokens(NoSpaceLower(truth));
-  const std::vector<std::string> cand = WordTokens(NoSpaceLower(prediction));
-  if (ref.empty()) return 0.0;
+  const std::vector<std::string> ref = NltkWordTokenize(EarthDialForm(truth));
+  const std::vector<std::string> cand = NltkWordTokenize(EarthDialForm(prediction));
   const std::set<std::string> ref_set(ref.begin(), ref.end()), cand_set(cand.begin(), cand.end());
   size_t common = 0;
   for (const std::string& t : ref_set) common += cand_set.count(t);
+  if (common == 0) return 0.0;  // also an empty reference
   // EarthDial divides by len(ref_tokens), the token list, not the set.
   return static_cast<double>(common) / static_cast<double>(ref.size());
 }

@@ -82,6 +82,10 @@ Result<Conventions> PresetConventions(const std::string& name) {
     g.any_overlap_precision = true;
     g.allow_out_of_range = true;
     c.notes.push_back("counting: EarthDial has no counting script; the mgrs rule (first integer) applies");
+    c.notes.push_back(
+        "VQA and classification: NLTK 3.8 word_tokenize, exact, except that its Punkt sentence splitter runs "
+        "untrained (NLTK's English model is not available), which splits alike except after a word that model "
+        "knows as an abbreviation");
     return c;
   }
   if (name == "lhrsbot") {

@@ -221,6 +221,12 @@ TEST(PresetTest, UnknownPresetListsTheNames) {
   EXPECT_NE(report.status().message().find("earthdial"), std::string::npos);
 }
 
+TEST(PresetTest, EarthDialSaysItsPunktIsUntrained) {
+  const auto report = ScoreFixture("vqa", "earthdial");
+  EXPECT_NE(report["settings"]["preset_notes"].dump().find("Punkt sentence splitter runs untrained"),
+            std::string::npos);
+}
+
 TEST(PresetTest, TasksWithoutARuleSayTheMgrsRuleApplies) {
   const auto report = ScoreFixture("vqa", "lhrsbot");
   EXPECT_NE(report["settings"]["preset_notes"].dump().find("grounding: LHRS-Bot has no grounding script"),

@@ -32,8 +32,9 @@ const char* VqaModeName(VqaMode mode);
 // The score of one answer in [0, 1] (1 or 0 except for token recall).
 double VqaAnswerScore(const std::string& prediction, const std::string& truth, VqaMode mode);
 
-// EarthDial's token recall: both sides stripped, lower-cased and freed of spaces, then split like
-// nltk.word_tokenize (approximated: runs of letters/digits and single punctuation marks).
+// EarthDial's token recall (evaluate_f1 of rs_vqa/eval.py and rs_classification/eval.py): both sides
+// .strip().lower().replace(" ", "") (Python's str methods), tokenized by NltkWordTokenize (nltk_words.h), then
+// |set(truth tokens) & set(prediction tokens)| / len(truth tokens), 0 when nothing is shared.
 double TokenRecall(const std::string& prediction, const std::string& truth);
 
 enum class ClassificationMode {
