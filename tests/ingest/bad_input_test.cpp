@@ -241,5 +241,96 @@ TEST(BadInputTest, EmptyCaptionIsLeftOutWithAWarning) {
                 {{"dataset.json", 2, "EMPTY_TEXT", kWarning}});
 }
 
+// VRSBench eval files (SYNTHETIC, tests/fixtures/ingest/vrsbench/): a record's "line" is its position in its array.
+const std::string kVrsCap = "VRSBench_EVAL_Cap.json";
+const std::string kVrsReferring = "VRSBench_EVAL_referring.json";
+const std::string kVrsVqa = "VRSBench_EVAL_vqa.json";
+
+TEST(BadInputTest, VrsbenchRecordsWithoutTheirFields) {
+  // Cap record 2: no ground_truth; referring 1: no obj_cls; vqa 2: no type, 3: an empty question, 4: no image_id;
+  // other/: a second unit whose vqa file is an object instead of an array.
+  const IngestOptions options = NoImages("bad-vrs-field", "vrsbench", "ingest/vrsbench/missing_field");
+  const auto summary = ExpectRejects(options, {{kVrsCap, 2, "MISSING_FIELD", kError},
+                                               {kVrsReferring, 1, "MISSING_FIELD", kError},
+                                               {kVrsVqa, 2, "MISSING_FIELD", kError},
+                                               {kVrsVqa, 3, "MISSING_FIELD", kError},
+                                               {kVrsVqa, 4, "MISSING_FIELD", kError},
+                                               {"other/" + kVrsVqa, 0, "MISSING_FIELD", kError}});
+  EXPECT_EQ(summary.objects_accepted, 1);
+  EXPECT_EQ(summary.objects_rejected, 1);  // the referring record without a class
+  auto catalog = testing_helpers::OpenCatalog(options.catalog_path);
+  EXPECT_EQ(catalog->Captions("vrsbench/test/P0003_0004")->size(), 1u);
+  EXPECT_EQ(catalog->QaPairs("vrsbench/test/P0003_0004")->size(), 1u);
+  EXPECT_FALSE(catalog->FindImage("vrsbench/test/00012_0000")->has_value());  // named only by the bad caption
+}
+
+TEST(BadInputTest, VrsbenchQuestionIdsAndGridValuesThatAreNotNumbers) {
+  // referring 1: question_id "seven"; 2: a grid value 130 (past 100); 3: a grid value "x"; vqa 1: question_id -1.
+  const auto summary = ExpectRejects(NoImages("bad-vrs-number", "vrsbench", "ingest/vrsbench/bad_number"),
+                                     {{kVrsReferring, 1, "BAD_NUMBER", kError},
+                                      {kVrsReferring, 2, "BAD_NUMBER", kError},
+                                      {kVrsReferring, 3, "BAD_NUMBER", kError},
+                                      {kVrsVqa, 1, "BAD_NUMBER", kError}});
+  EXPECT_EQ(summary.objects_accepted, 1);
+  EXPECT_EQ(summary.objects_rejected, 3);
+}
+
+TEST(BadInputTest, VrsbenchGroundTruthThatIsNotAGridBox) {
+  // referring 1: three values; 2: "[50, 60, 75, 99]"; 3: a GeoChat angle "|<0>" (VRSBench boxes have none).
+  const auto summary = ExpectRejects(NoImages("bad-vrs-box", "vrsbench", "ingest/vrsbench/bad_box"),
+                                     {{kVrsReferring, 1, "BAD_BOX", kError},
+                                      {kVrsReferring, 2, "BAD_BOX", kError},
+                                      {kVrsReferring, 3, "BAD_BOX", kError}});
+  EXPECT_EQ(summary.objects_accepted, 1);
+  EXPECT_EQ(summary.objects_rejected, 3);
+}
+
+TEST(BadInputTest, VrsbenchBoxNarrowerThanOneGridCell) {
+  // Record 1 is {<10><20><10><30>}: no width. Record 2, on the same image, keeps its own expression.
+  const IngestOptions options = NoImages("bad-vrs-degenerate", "vrsbench", "ingest/vrsbench/degenerate_box");
+  const auto summary = ExpectRejects(options, {{kVrsReferring, 1, "DEGENERATE_BOX", kError}});
+  EXPECT_EQ(summary.objects_accepted, 1);
+  const auto rejects = AllRejects(options.catalog_path);
+  ASSERT_EQ(rejects.size(), 1u);
+  EXPECT_NE(rejects[0].record.diagnostic.raw.find("{<10><20><10><30>}"), std::string::npos);  // the record's JSON
+  auto catalog = testing_helpers::OpenCatalog(options.catalog_path);
+  auto objects = catalog->Objects("vrsbench/test/P0003_0004");
+  auto expressions = catalog->Expressions("vrsbench/test/P0003_0004");
+  ASSERT_TRUE(objects.ok() && expressions.ok());
+  ASSERT_EQ(objects->size(), 1u);
+  ASSERT_EQ(expressions->size(), 1u);
+  EXPECT_EQ((*expressions)[0].text, "The ship docked at the bottom of the harbor.");
+  EXPECT_EQ((*expressions)[0].object_id, (*objects)[0].object.id);
+}
+
+TEST(BadInputTest, VrsbenchEmptyCaptionAndExpressionAreWarnings) {
+  // The image is stored; the caption is left out; the object is stored without an expression.
+  const IngestOptions options = NoImages("bad-vrs-empty", "vrsbench", "ingest/vrsbench/empty_text");
+  const auto summary =
+      ExpectRejects(options, {{kVrsCap, 1, "EMPTY_TEXT", kWarning}, {kVrsReferring, 1, "EMPTY_TEXT", kWarning}});
+  EXPECT_EQ(summary.images, 1);
+  EXPECT_EQ(summary.objects_accepted, 1);
+  auto catalog = testing_helpers::OpenCatalog(options.catalog_path);
+  EXPECT_TRUE(catalog->Captions("vrsbench/test/P0003_0004")->empty());
+  EXPECT_TRUE(catalog->Expressions("vrsbench/test/P0003_0004")->empty());
+}
+
+TEST(BadInputTest, VrsbenchClassOutsideTheManifest) {
+  // "Storage-Tank" is known through its key; "spaceship" is kept and flagged.
+  const auto summary = ExpectRejects(NoImages("bad-vrs-class", "vrsbench", "ingest/vrsbench/unknown_class"),
+                                     {{kVrsReferring, 2, "UNKNOWN_CLASS", kWarning}});
+  EXPECT_EQ(summary.objects_accepted, 2);
+}
+
+TEST(BadInputTest, VrsbenchMalformedFileLeavesTheOthers) {
+  // The vqa file is cut short (line 4); the caption file is still stored.
+  const IngestOptions options = NoImages("bad-vrs-json", "vrsbench", "ingest/vrsbench/bad_json");
+  const auto summary = ExpectRejects(options, {{kVrsVqa, 4, "BAD_JSON", kError}});
+  EXPECT_EQ(summary.images, 1);
+  auto catalog = testing_helpers::OpenCatalog(options.catalog_path);
+  EXPECT_EQ(catalog->Captions("vrsbench/test/P0003_0004")->size(), 1u);
+  EXPECT_TRUE(catalog->QaPairs("vrsbench/test/P0003_0004")->empty());
+}
+
 }  // namespace
 }  // namespace mgrs::ingest

@@ -91,6 +91,33 @@ TEST(IngestCliTest, ShardExportAndMerge) {
   EXPECT_EQ(coco["annotations"].size(), 23u);
 }
 
+TEST(IngestCliTest, VrsbenchTextsInStats) {
+  // SYNTHETIC eval files (tests/fixtures/ingest/vrsbench/good): 3 captions, 3 referring objects, 4 questions.
+  const std::string scratch = testing::ScratchDir("cli-vrsbench");
+  const std::string catalog = scratch + "/c.sqlite";
+  std::string out;
+  ASSERT_EQ(testing::RunCommand(Mgrs() + " ingest --quiet --no-images --catalog " + catalog +
+                                    " --format vrsbench --root " + testing::FixtureFile("ingest/vrsbench/good"),
+                                &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("objects read 3 = accepted 3 + rejected 0"), std::string::npos) << out;
+
+  ASSERT_EQ(testing::RunCommand(Mgrs() + " catalog stats --catalog " + catalog + " 2>/dev/null", &out), 0);
+  EXPECT_NE(out.find("3 images, 3 objects, 3 expressions, 3 captions, 4 qa"), std::string::npos) << out;
+  EXPECT_NE(out.find("vrsbench (vrsbench 1.0)"), std::string::npos) << out;
+  ASSERT_EQ(testing::RunCommand(Mgrs() + " catalog stats --json --catalog " + catalog + " 2>/dev/null", &out), 0);
+  const auto stats = nlohmann::json::parse(out);
+  EXPECT_EQ(stats["datasets"][0]["captions"], 3);
+  EXPECT_EQ(stats["datasets"][0]["qa"], 4);
+  EXPECT_EQ(stats["datasets"][0]["expressions"], 3);
+  EXPECT_EQ(stats["datasets"][0]["objects_per_class"]["ship"]["objects"], 1);
+
+  // The fixture is not the published eval split: verify says by how much.
+  EXPECT_EQ(testing::RunCommand(Mgrs() + " catalog verify --catalog " + catalog, &out), 1);
+  EXPECT_NE(out.find("split test: 9350 images published, 3 in the catalog"), std::string::npos) << out;
+}
+
 TEST(IngestCliTest, MissingCatalogIsASystemError) {
   std::string out;
   EXPECT_EQ(testing::RunCommand(Mgrs() + " catalog stats --catalog /nonexistent/c.sqlite", &out), 1);

@@ -126,6 +126,35 @@ TEST(DiorRsvgReaderTest, SyntheticTreeSplitsObjectsByGlobalIndex) {
   EXPECT_EQ(catalog->Expressions("dior-rsvg/train/00002")->size(), 1u);
 }
 
+TEST(DiorRsvgReaderTest, ExpressionsFollowTheirObjectsPastARejectedOne) {
+  // SYNTHETIC XML written here: object 0 has no width (rejected, DEGENERATE_BOX), object 1 is good. Its expression
+  // must point at it, and object 0's must go with its object.
+  const std::string scratch = testing::ScratchDir("rsvg-rejected-object");
+  std::filesystem::create_directories(scratch + "/tree/Annotations");
+  std::ofstream(scratch + "/tree/Annotations/00001.xml") << R"(<annotation>
+  <size><width>800</width><height>800</height><depth>3</depth></size>
+  <object><name>ship</name><bndbox><xmin>10</xmin><ymin>20</ymin><xmax>10</xmax><ymax>50</ymax></bndbox>
+    <description>the flat ship</description></object>
+  <object><name>dam</name><bndbox><xmin>100</xmin><ymin>100</ymin><xmax>300</xmax><ymax>260</ymax></bndbox>
+    <description>the dam in the middle</description></object>
+</annotation>
+)";
+  std::ofstream(scratch + "/tree/test.txt") << "0\n1\n";
+  IngestOptions options = OptionsFor(scratch, "dior-rsvg", scratch + "/tree");
+  options.read_images = false;
+  const IngestSummary summary = MustIngest(options);
+  EXPECT_EQ(summary.objects_accepted, 1);
+  EXPECT_EQ(summary.rejects_by_code.at("DEGENERATE_BOX"), 1);
+  auto catalog = OpenCatalog(options.catalog_path);
+  auto objects = catalog->Objects("dior-rsvg/test/00001");
+  auto expressions = catalog->Expressions("dior-rsvg/test/00001");
+  ASSERT_TRUE(objects.ok() && expressions.ok());
+  ASSERT_EQ(objects->size(), 1u);
+  ASSERT_EQ(expressions->size(), 1u);
+  EXPECT_EQ((*expressions)[0].text, "the dam in the middle");
+  EXPECT_EQ((*expressions)[0].object_id, (*objects)[0].object.id);
+}
+
 TEST(VisDroneReaderTest, SyntheticLinesWithATrailingComma) {
   // SYNTHETIC (no VisDrone annotation file is public): line 1 an ignored region (score 0), line 2 a car.
   const IngestOptions options = NoImages("visdrone", "visdrone", testing::FixtureFile("ingest/visdrone/good"));

@@ -200,66 +200,71 @@ bool IsInvalidQuad(const Quad& q) {
 
 }  // namespace
 
-void FinishImage(const ReaderContext& ctx, const SourceFile& file, const std::vector<std::string>& candidates,
-                 catalog::ImageRecord record, catalog::SourceBatch* batch,
-                 const std::function<std::string(int64_t)>& raw_line) {
-  const int64_t object_count = static_cast<int64_t>(record.objects.size());
-  bool size_from_image = false;
-  if (ctx.read_images) {
-    std::string found;
-    std::error_code ec;
-    for (const std::string& candidate : candidates) {
-      if (fs::is_regular_file(JoinPath(ctx.root, candidate), ec)) {
-        found = candidate;
+bool LocateImage(const ReaderContext& ctx, const SourceFile& file, const std::vector<std::string>& candidates,
+                 catalog::ImageRecord* record, catalog::SourceBatch* batch) {
+  if (!ctx.read_images) return true;
+  const int64_t object_count = static_cast<int64_t>(record->objects.size());
+  std::string found;
+  std::error_code ec;
+  for (const std::string& candidate : candidates) {
+    if (fs::is_regular_file(JoinPath(ctx.root, candidate), ec)) {
+      found = candidate;
+      break;
+    }
+  }
+  std::string found_absolute = found.empty() ? std::string() : JoinPath(ctx.root, found);
+  if (found.empty() && !ctx.image_root.empty()) {
+    const std::string stem = Stem(record->image.id);
+    for (const std::string& candidate : ImageCandidates(ctx.image_root, stem)) {
+      if (fs::is_regular_file(candidate, ec)) {
+        found = found_absolute = candidate;
         break;
       }
     }
-    std::string found_absolute = found.empty() ? std::string() : JoinPath(ctx.root, found);
-    if (found.empty() && !ctx.image_root.empty()) {
-      const std::string stem = Stem(record.image.id);
-      for (const std::string& candidate : ImageCandidates(ctx.image_root, stem)) {
-        if (fs::is_regular_file(candidate, ec)) {
-          found = found_absolute = candidate;
-          break;
-        }
-      }
-    }
-    if (found.empty()) {
-      AddReject(batch, file.path, 0, code::kMissingImage,
-                "no image for " + record.image.id + " (looked for " +
-                    (candidates.empty() ? std::string("nothing") : candidates.front()) + " and other extensions)",
-                "", object_count);
-      return;
-    }
-    auto info = raster::ReadImageInfo(found_absolute);
-    if (!info.ok()) {
-      AddReject(batch, file.path, 0, code::kUnreadableImage,
-                "cannot read image " + found + ": " + info.status().message(), "", object_count);
-      return;
-    }
-    if (record.image.width > 0 && (record.image.width != info->width || record.image.height != info->height)) {
-      AddReject(batch, file.path, 0, code::kSizeMismatch,
-                "annotation says " + std::to_string(record.image.width) + "x" + std::to_string(record.image.height) +
-                    ", image " + found + " is " + std::to_string(info->width) + "x" + std::to_string(info->height) +
-                    "; using the image's size",
-                "", 0, Severity::kWarning);
-    }
-    record.image.path = found;
-    record.image.width = info->width;
-    record.image.height = info->height;
-    record.image.bands = info->bands;
-    if (info->gsd) record.image.gsd = info->gsd;
-    record.geotransform = info->geotransform;
-    record.crs_wkt = info->crs_wkt;
-    size_from_image = true;
   }
+  if (found.empty()) {
+    AddReject(batch, file.path, 0, code::kMissingImage,
+              "no image for " + record->image.id + " (looked for " +
+                  (candidates.empty() ? std::string("nothing") : candidates.front()) + " and other extensions)",
+              "", object_count);
+    return false;
+  }
+  auto info = raster::ReadImageInfo(found_absolute);
+  if (!info.ok()) {
+    AddReject(batch, file.path, 0, code::kUnreadableImage,
+              "cannot read image " + found + ": " + info.status().message(), "", object_count);
+    return false;
+  }
+  if (record->image.width > 0 && (record->image.width != info->width || record->image.height != info->height)) {
+    AddReject(batch, file.path, 0, code::kSizeMismatch,
+              "annotation says " + std::to_string(record->image.width) + "x" + std::to_string(record->image.height) +
+                  ", image " + found + " is " + std::to_string(info->width) + "x" + std::to_string(info->height) +
+                  "; using the image's size",
+              "", 0, Severity::kWarning);
+  }
+  record->image.path = found;
+  record->image.width = info->width;
+  record->image.height = info->height;
+  record->image.bands = info->bands;
+  if (info->gsd) record->image.gsd = info->gsd;
+  record->geotransform = info->geotransform;
+  record->crs_wkt = info->crs_wkt;
+  return true;
+}
 
+void AddImage(const ReaderContext& ctx, const SourceFile& file, catalog::ImageRecord record,
+              catalog::SourceBatch* batch, const std::function<std::string(int64_t)>& raw_line) {
+  // After LocateImage, the size is the image's own whenever images are read.
+  const bool size_from_image = ctx.read_images;
   // Classes repeat within a file: normalise each spelling once.
   std::unordered_map<std::string, std::pair<std::string, bool>> class_cache;
   std::vector<catalog::ObjectRecord> kept;
   kept.reserve(record.objects.size());
+  // Where each object went in `kept` (-1: rejected), so the expressions can follow their objects.
+  std::vector<int> kept_index(record.objects.size(), -1);
   const double width = record.image.width, height = record.image.height;
-  for (catalog::ObjectRecord& o : record.objects) {
+  for (size_t i = 0; i < record.objects.size(); ++i) {
+    catalog::ObjectRecord& o = record.objects[i];
     auto cached = class_cache.find(o.object.raw_class);
     if (cached == class_cache.end()) {
       std::string key = NormaliseClassKey(o.object.raw_class);
@@ -306,10 +311,28 @@ void FinishImage(const ReaderContext& ctx, const SourceFile& file, const std::ve
       AddReject(batch, file.path, o.line, code::kOutOfBounds, where + "; HBB clamped, quad kept as given", raw(), 0,
                 Severity::kWarning);
     }
+    kept_index[i] = static_cast<int>(kept.size());
     kept.push_back(std::move(o));
+  }
+  if (kept.size() < record.objects.size()) {
+    std::vector<catalog::ExpressionRecord> expressions;
+    for (catalog::ExpressionRecord& e : record.expressions) {
+      if (e.object_index >= 0 && e.object_index < static_cast<int>(kept_index.size())) {
+        e.object_index = kept_index[static_cast<size_t>(e.object_index)];
+        if (e.object_index < 0) continue;  // its object was rejected, and the expression names nothing else
+      }
+      expressions.push_back(std::move(e));
+    }
+    record.expressions = std::move(expressions);
   }
   record.objects = std::move(kept);
   batch->images.push_back(std::move(record));
+}
+
+void FinishImage(const ReaderContext& ctx, const SourceFile& file, const std::vector<std::string>& candidates,
+                 catalog::ImageRecord record, catalog::SourceBatch* batch,
+                 const std::function<std::string(int64_t)>& raw_line) {
+  if (LocateImage(ctx, file, candidates, &record, batch)) AddImage(ctx, file, std::move(record), batch, raw_line);
 }
 
 }  // namespace mgrs::ingest

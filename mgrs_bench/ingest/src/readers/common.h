@@ -39,6 +39,7 @@ inline constexpr const char* kDanglingReference = "DANGLING_REFERENCE";
 inline constexpr const char* kIndexOutOfRange = "INDEX_OUT_OF_RANGE";
 inline constexpr const char* kEmptyText = "EMPTY_TEXT";
 inline constexpr const char* kUnpairedLine = "UNPAIRED_LINE";
+inline constexpr const char* kBadBox = "BAD_BOX";
 }  // namespace code
 
 // Strict decimal parsing of a whole token (from_chars: no locale, no leading '+', no trailing junk, finite only).
@@ -78,9 +79,21 @@ void AddReject(catalog::SourceBatch* batch, const std::string& path, int64_t lin
 // `record.image.width/height` may hold the annotation's size (used under --no-images, checked otherwise).
 // `raw_line` gives an object's source text for its reject (by ObjectRecord::line); without it the reject shows the
 // class and box.
+// Expressions follow their objects: one whose object is rejected goes with it, the others point at the same object
+// as before.
 void FinishImage(const ReaderContext& ctx, const SourceFile& file, const std::vector<std::string>& candidates,
                  catalog::ImageRecord record, catalog::SourceBatch* batch,
                  const std::function<std::string(int64_t)>& raw_line = {});
+
+// FinishImage in two steps, for readers that need the image's size before they can place their objects (boxes
+// relative to the image, as VRSBench's 0-100 grid). LocateImage does the image lookup: it fills the record's path,
+// size, bands, GSD and georeferencing and returns true, or adds MISSING_IMAGE / UNREADABLE_IMAGE (the whole record
+// and its objects) and returns false; under --no-images it returns true and changes nothing. AddImage applies the
+// manifest to the objects and moves the record in; REQUIRES: LocateImage returned true for the record.
+bool LocateImage(const ReaderContext& ctx, const SourceFile& file, const std::vector<std::string>& candidates,
+                 catalog::ImageRecord* record, catalog::SourceBatch* batch);
+void AddImage(const ReaderContext& ctx, const SourceFile& file, catalog::ImageRecord record,
+              catalog::SourceBatch* batch, const std::function<std::string(int64_t)>& raw_line = {});
 
 // The candidates "<dir>/<stem>.<ext>" for the usual image extensions.
 std::vector<std::string> ImageCandidates(const std::string& dir, const std::string& stem);

@@ -21,5 +21,6 @@ std::unique_ptr<FormatReader> MakeNwpuCaptionsReader();
 std::unique_ptr<FormatReader> MakePrecompCaptionsReader();
 std::unique_ptr<FormatReader> MakeRsvqaReader();
 std::unique_ptr<FormatReader> MakeSceneFoldersReader();
+std::unique_ptr<FormatReader> MakeVrsbenchReader();
 
 }  // namespace mgrs::ingest

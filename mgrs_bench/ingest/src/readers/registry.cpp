@@ -19,6 +19,7 @@ const std::vector<ReaderEntry>& Readers() {
       {"captions-precomp", "precomp caption text files (RSITMD, RSICD)", MakePrecompCaptionsReader},
       {"rsvqa", "RSVQA LR/HR questions, answers and images JSON", MakeRsvqaReader},
       {"scene-folders", "scene classification, one folder per class", MakeSceneFoldersReader},
+      {"vrsbench", "VRSBench eval files (captions, referring boxes, VQA)", MakeVrsbenchReader},
   };
   return readers;
 }
