@@ -1,13 +1,16 @@
-# Third-party packages, all from Debian 12 (scripts/setup.sh installs them).
+# Third-party packages, all from Debian 12 (scripts/setup.sh installs them). MGRS_MODEL_ONLY looks for only what
+# mgrs::core and mgrs::model_core need: nlohmann-json, Eigen, Threads and LibTorch.
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(Eigen3 3.4 REQUIRED NO_MODULE)
-find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
-find_package(SQLite3 REQUIRED)
-find_package(GDAL REQUIRED)
-find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs photo)
+if(NOT MGRS_MODEL_ONLY)
+  find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
+  find_package(SQLite3 REQUIRED)
+  find_package(GDAL REQUIRED)
+  find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs photo)
+endif()
 find_package(Threads REQUIRED)
 
-if(MGRS_BUILD_TESTS)
+if(MGRS_BUILD_TESTS AND NOT MGRS_MODEL_ONLY)
   find_package(GTest REQUIRED)
   include(GoogleTest)
 endif()

@@ -1,15 +1,19 @@
 # Three helpers: one declares a module library, one a tool, one a test.
 #
-#   mgrs_add_library(<name> [DEPS ...] [PRIVATE_DEPS ...])
-#     Builds every src/*.cpp of the calling folder into the static library mgrs_<name> with the alias
-#     mgrs::<name>; include/ is its public face (<mgrs/<name>/...>).
+#   mgrs_add_library(<name> [SOURCES ...] [DEPS ...] [PRIVATE_DEPS ...])
+#     Builds every src/*.cpp of the calling folder (or only SOURCES, when given) into the static library
+#     mgrs_<name> with the alias mgrs::<name>; include/ is its public face (<mgrs/<name>/...>).
 #   mgrs_add_tool(<name> SOURCES ... [DEPS ...])
 #   mgrs_add_test(<name> SOURCES ... [DEPS ...])
 #     A GoogleTest executable whose tests are registered with CTest; MGRS_SHARED points at ../shared.
 
 function(mgrs_add_library name)
-  cmake_parse_arguments(arg "" "" "DEPS;PRIVATE_DEPS" ${ARGN})
-  file(GLOB_RECURSE sources CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/src/*.cpp")
+  cmake_parse_arguments(arg "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  if(arg_SOURCES)
+    set(sources ${arg_SOURCES})
+  else()
+    file(GLOB_RECURSE sources CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/src/*.cpp")
+  endif()
   add_library(mgrs_${name} STATIC ${sources})
   add_library(mgrs::${name} ALIAS mgrs_${name})
   target_include_directories(mgrs_${name}

@@ -24,8 +24,10 @@ const Shim& LoadShim() {
     Shim s;
     std::vector<std::string> candidates;
     if (const char* env = std::getenv("MGRS_SPM_SHIM")) candidates.emplace_back(env);
+#ifdef MGRS_SPM_SHIM_BUILD_PATH  // a LibTorch-only build (MGRS_MODEL_ONLY) builds no shim: $MGRS_SPM_SHIM or nothing
     candidates.emplace_back(MGRS_SPM_SHIM_BUILD_PATH);
     candidates.emplace_back(MGRS_SPM_SHIM_INSTALL_PATH);
+#endif
     std::string errors;
     for (const auto& path : candidates) {
       // RTLD_DEEPBIND: the shim's libsentencepiece resolves protobuf to its own embedded copy, never LibTorch's.

@@ -37,6 +37,9 @@ struct GenerationOptions {
 Result<std::vector<std::vector<int64_t>>> Generate(LlavaImpl& model, const std::vector<std::vector<int64_t>>& prompts,
                                                    const torch::Tensor& pixels, const GenerationOptions& options);
 
+// Everything below decodes images (mgrs::raster: GDAL, OpenCV) and is defined in mgrs::model (assistant.cpp), not in
+// the LibTorch-only mgrs::model_core that Generate belongs to (MGRS_MODEL_ONLY builds only the latter).
+
 // One question about one image (or none).
 struct Question {
   std::string image_path;  // empty: a text-only question
