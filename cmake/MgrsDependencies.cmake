@@ -23,4 +23,14 @@ if(MGRS_WITH_TORCH)
   target_link_libraries(mgrs_torch INTERFACE ${TORCH_LIBRARIES})
   target_include_directories(mgrs_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
   target_compile_definitions(mgrs_torch INTERFACE MGRS_WITH_TORCH=1)
+  if(MGRS_MODEL_ONLY)
+    # Another LibTorch than Debian's (a pip wheel's, say) may use the other libstdc++ ABI: TORCH_CXX_FLAGS names it,
+    # and mgrs::core, which passes std::string to the model, must be compiled with the same.
+    separate_arguments(torch_cxx_flags UNIX_COMMAND "${TORCH_CXX_FLAGS}")
+    add_compile_options(${torch_cxx_flags})
+    # LibTorch 2.14's headers refuse anything older than C++20 (#error in ATen/ATen.h); 2.13 and older take C++17.
+    if(Torch_VERSION VERSION_GREATER_EQUAL 2.14)
+      set(CMAKE_CXX_STANDARD 20)
+    endif()
+  endif()
 endif()

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -304,11 +305,13 @@ Result<bool> MapName(const Source& source, const std::string& key, const std::st
   return true;
 }
 
-Result<c10::optional<c10::ScalarType>> ParseDType(const std::string& dtype) {
-  if (dtype.empty()) return c10::optional<c10::ScalarType>();
-  if (dtype == "f32") return c10::optional<c10::ScalarType>(c10::ScalarType::Float);
-  if (dtype == "f16") return c10::optional<c10::ScalarType>(c10::ScalarType::Half);
-  if (dtype == "bf16") return c10::optional<c10::ScalarType>(c10::ScalarType::BFloat16);
+// std::optional, not c10::optional: 1.13's c10::optional is a class of its own, while in LibTorch 2.x it is a
+// deprecated alias of std::optional (gone under C10_NODEPRECATED) that the headers need not declare at all.
+Result<std::optional<c10::ScalarType>> ParseDType(const std::string& dtype) {
+  if (dtype.empty()) return std::optional<c10::ScalarType>();
+  if (dtype == "f32") return std::optional<c10::ScalarType>(c10::ScalarType::Float);
+  if (dtype == "f16") return std::optional<c10::ScalarType>(c10::ScalarType::Half);
+  if (dtype == "bf16") return std::optional<c10::ScalarType>(c10::ScalarType::BFloat16);
   return InvalidArgument("dtype must be f32, f16 or bf16, not \"" + dtype + "\"");
 }
 

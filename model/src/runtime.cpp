@@ -7,6 +7,7 @@
 #include <string>
 
 #include <torch/torch.h>
+#include <torch/version.h>
 
 namespace mgrs::model {
 namespace {

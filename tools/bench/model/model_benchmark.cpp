@@ -28,6 +28,7 @@
 #include <vector>
 
 #include <torch/torch.h>
+#include <torch/version.h>
 
 #include "mgrs/model/latency.h"
 #include "mgrs/model/llava.h"
