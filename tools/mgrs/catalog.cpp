@@ -38,7 +38,13 @@ int RunStats(int argc, const char* const* argv) {
   for (const catalog::DatasetStats& d : stats->datasets) {
     std::cout << "\n"
               << d.info.name << " (" << d.info.format << " " << d.info.version << "): " << d.images << " images, "
-              << d.objects << " objects, " << d.rejected_objects << " objects rejected\n";
+              << d.objects << " objects, " << d.rejected_objects << " objects rejected";
+    // Texts only where a dataset has them (detection sets have none).
+    for (const auto& [count, what] : {std::pair{d.expressions, " expressions"}, std::pair{d.captions, " captions"},
+                                      std::pair{d.qa, " qa"}, std::pair{d.scene_labels, " scene labels"}}) {
+      if (count > 0) std::cout << ", " << count << what;
+    }
+    std::cout << "\n";
     for (const auto& [split, count] : d.splits) {
       std::cout << "  split " << split << ": " << count.images << " images, " << count.objects << " objects\n";
     }
