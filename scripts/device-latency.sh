@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# Issue 8's GPU benchmark, run ON the device machine from the repository root: builds mgrs_model_benchmark against
+# that machine's LibTorch (the C++ headers and TorchConfig.cmake of python3's torch wheel) with MGRS_MODEL_ONLY,
+# checks it on the tiny config on the GPU, then times the 7B config (random weights, bf16, batch 1, 1,400 tokens of
+# context) by the grouped and the auto MoE dispatch, as BENCHMARKS.md ("model") says. Everything goes to $OUT.
+#
+#   bash scripts/device-latency.sh [--jobs N]          on the device machine (CUDA)
+#   bash scripts/device-latency.sh --cpu [--jobs N]    anywhere with Debian's LibTorch: the same steps on the CPU with
+#                                                      the tiny config only (how this script is tested without a GPU)
+#
+# The device machine has neither nlohmann-json nor Eigen and cannot fetch them: the session carries their Debian
+# packages (header-only, architecture-independent) in .devdeps/, fetched beforehand with
+#   mkdir -p .devdeps && (cd .devdeps && apt-get download nlohmann-json3-dev libeigen3-dev)
+# Output ($OUT, else <build>/out; at most 8 files, as the device tool returns): log.txt (everything), summary.txt (the
+# numbers and the times of each step), environment.txt, nvidia-smi.txt, sanity.txt, latency-7b.txt, gpu-samples.csv.
+# Exit status: 0 done; 1 a step failed (summary.txt and the end of log.txt say which and why); 2 usage.
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+mode=device
+jobs="$(nproc)"
+while (($#)); do
+  case "$1" in
+    --cpu) mode=cpu ;;
+    --jobs)
+      jobs="${2:?--jobs needs a number}"
+      shift
+      ;;
+    -h | --help)
+      sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      echo "device-latency: unknown option $1 (--cpu, --jobs N)" >&2
+      exit 2
+      ;;
+  esac
+  shift
+done
+
+# Kept between calls on a warm device machine (ignored build folders stay there), so a rerun rebuilds only what
+# changed.
+build="${MGRS_DEVICE_BUILD_DIR:-$root/build-device-min}"
+out="${OUT:-$build/out}"
+mkdir -p "$out"
+summary="$out/summary.txt"
+benchmark="$build/tools/bench/model/mgrs_model_benchmark"
+tiny="$root/manifests/models/skymoe-tiny.json"
+big="$root/manifests/models/skymoe-7b.json"
+script_start=$SECONDS
+step_start=$SECONDS
+
+note() { echo "$*" | tee -a "$summary"; }
+step() {
+  step_start=$SECONDS
+  echo
+  echo "=== $* ($(date -u +%H:%M:%S) UTC, $((SECONDS - script_start)) s in)"
+}
+step_done() { note "$1: $((SECONDS - step_start)) s"; }
+die() {
+  note "FAILED: $*"
+  note "total: $((SECONDS - script_start)) s"
+  exit 1
+}
+
+describe_environment() {
+  step "environment"
+  {
+    echo "mode: $mode; date: $(date -u); host: $(uname -srm); cores: $(nproc); build jobs: $jobs"
+    free -g | head -2
+    for tool in c++ g++ cmake ninja nvcc python3; do
+      if command -v "$tool" >/dev/null; then
+        echo "$tool: $(command -v "$tool"): $("$tool" --version 2>&1 | grep -m1 -E '[0-9]+\.[0-9]+')"
+      else
+        echo "$tool: not found"
+      fi
+    done
+    if [[ $mode == device ]]; then
+      python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "cxx11 abi",
+                  torch.compiled_with_cxx11_abi(), "cmake prefix", torch.utils.cmake_prefix_path)' 2>&1
+    else
+      dpkg-query -W libtorch-dev 2>&1
+    fi
+  } | tee "$out/environment.txt"
+  if [[ $mode == device ]]; then
+    nvidia-smi >"$out/nvidia-smi.txt" 2>&1 || die "nvidia-smi failed: no GPU visible"
+    cat "$out/nvidia-smi.txt"
+  fi
+}
+
+# The .deb files unpacked into the build folder (never into /): their usr/ becomes a CMake prefix.
+unpack_header_packages() {
+  step "header-only packages from .devdeps/"
+  deps="$build/devdeps"
+  rm -rf "$deps"
+  mkdir -p "$deps"
+  local found=0 deb
+  for deb in "$root"/.devdeps/*.deb; do
+    [[ -e $deb ]] || continue
+    found=1
+    if command -v dpkg-deb >/dev/null; then
+      dpkg-deb -x "$deb" "$deps" || die "cannot unpack $deb"
+    else
+      (cd "$deps" && ar p "$deb" "$(ar t "$deb" | grep '^data\.tar')" | tar -x) || die "cannot unpack $deb"
+    fi
+    echo "unpacked $(basename "$deb")"
+  done
+  ((found)) || die "no .deb in .devdeps/: run, on a machine with apt, from the repository root:" \
+    "mkdir -p .devdeps && (cd .devdeps && apt-get download nlohmann-json3-dev libeigen3-dev)"
+  [[ -f $deps/usr/include/nlohmann/json.hpp ]] || die ".devdeps/ has no nlohmann-json3-dev"
+  [[ -f $deps/usr/include/eigen3/Eigen/Core ]] || die ".devdeps/ has no libeigen3-dev"
+}
+
+# CUDA hints for LibTorch's CMake files (Caffe2/public/cuda.cmake), which run FindCUDA, enable_language(CUDA) and
+# FindCUDAToolkit: nvcc must be found, and NVTX3's header folder must be named, because cuda.cmake looks for it
+# only inside the consuming project's own source tree and otherwise falls back to CUDA::nvToolsExt, a library
+# CUDA 12.9 and later no longer ship (the configure then fails on a missing target).
+cuda_arguments() {
+  local nvcc cuda_root="" candidate site
+  nvcc="$(command -v nvcc || true)"
+  if [[ -z $nvcc ]]; then
+    for candidate in /usr/local/cuda /usr/local/cuda-*; do
+      if [[ -x $candidate/bin/nvcc ]]; then
+        nvcc="$candidate/bin/nvcc"
+        break
+      fi
+    done
+  fi
+  [[ -n $nvcc ]] || die "no nvcc on PATH nor in /usr/local/cuda*: LibTorch's CMake files need the CUDA toolkit"
+  cuda_root="$(dirname "$(dirname "$(readlink -f "$nvcc")")")"
+  export PATH="$cuda_root/bin:$PATH"
+  export CUDACXX="$cuda_root/bin/nvcc" TORCH_CUDA_ARCH_LIST=9.0
+  cmake_args+=(-DCUDA_TOOLKIT_ROOT_DIR="$cuda_root" -DCUDAToolkit_ROOT="$cuda_root")
+  # Hopper (the H100 and H200); only LibTorch's nvcc flags see it, we compile no CUDA.
+  cmake_args+=(-DTORCH_CUDA_ARCH_LIST=9.0 -DCMAKE_CUDA_ARCHITECTURES=90)
+  site="$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' 2>/dev/null || true)"
+  for candidate in "$cuda_root/include" "$cuda_root"/targets/*/include "$site"/nvidia/*/include \
+    "$site"/nvidia/*/*/include; do
+    if [[ -f $candidate/nvtx3/nvToolsExt.h ]]; then
+      cmake_args+=(-Dnvtx3_dir="$candidate")
+      echo "CUDA: $cuda_root (nvcc $nvcc); NVTX3 headers: $candidate"
+      return
+    fi
+  done
+  echo "CUDA: $cuda_root; no nvtx3/nvToolsExt.h found: LibTorch's CMake files may ask for CUDA::nvToolsExt"
+}
+
+configure() {
+  step "configure ($build)"
+  cmake_args=(-S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DMGRS_MODEL_ONLY=ON
+    # One translation unit per core in parallel beats precompiling LibTorch's headers first (~80 s, serial) on a
+    # 16-core machine; on 2 cores the precompiled header wins (BENCHMARKS.md, "Build").
+    -DMGRS_MODEL_PCH="$([[ $jobs -ge 8 ]] && echo OFF || echo ON)"
+    # None of these may be needed: make sure none is even looked for (CMake then warns that these variables were
+    # not used, which is the point).
+    -DCMAKE_DISABLE_FIND_PACKAGE_GDAL=ON -DCMAKE_DISABLE_FIND_PACKAGE_OpenCV=ON
+    -DCMAKE_DISABLE_FIND_PACKAGE_SQLite3=ON -DCMAKE_DISABLE_FIND_PACKAGE_Boost=ON
+    -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON -DCMAKE_DISABLE_FIND_PACKAGE_PkgConfig=ON)
+  command -v ninja >/dev/null && cmake_args+=(-G Ninja)
+  local prefix="$deps/usr"
+  if [[ $mode == device ]]; then
+    local torch_prefix
+    torch_prefix="$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')" ||
+      die "python3 has no torch: this machine has no LibTorch to build against"
+    prefix="$prefix;$torch_prefix"
+    cuda_arguments
+  fi
+  cmake_args+=(-DCMAKE_PREFIX_PATH="$prefix")
+  echo "cmake ${cmake_args[*]}"
+  if ! cmake "${cmake_args[@]}"; then
+    [[ -f $build/CMakeFiles/CMakeError.log ]] && tail -n 40 "$build/CMakeFiles/CMakeError.log"
+    die "configure failed (the CMake error is above in log.txt)"
+  fi
+  grep -E '^(Torch_DIR|nlohmann_json_DIR|Eigen3_DIR|CMAKE_CXX_COMPILER|CMAKE_CXX_STANDARD):' "$build/CMakeCache.txt"
+  step_done "configure"
+}
+
+# The proof that the benchmark needs none of the other packages: none of them on its link line or among its NEEDED.
+check_dependencies() {
+  local forbidden='gdal|opencv|sqlite3|boost|httplib|sentencepiece|libxml2'
+  local link=""
+  if [[ -f $build/build.ninja ]]; then
+    link="$(awk '/^build tools\/bench\/model\/mgrs_model_benchmark: /{p=1} p{print} p&&/^$/{exit}' \
+      "$build/build.ninja")"
+  elif [[ -f $build/tools/bench/model/CMakeFiles/mgrs_model_benchmark.dir/link.txt ]]; then
+    link="$(cat "$build/tools/bench/model/CMakeFiles/mgrs_model_benchmark.dir/link.txt")"
+  fi
+  [[ -n $link ]] || die "cannot find the benchmark's link rule in $build"
+  if grep -Eio "$forbidden" <<<"$link" | sort -u | grep .; then
+    die "the benchmark's link line names a library it must not need (above)"
+  fi
+  # Its own NEEDED entries, not ldd's closure: Debian's libtorch_cpu itself needs OpenCV, which needs GDAL and SQLite.
+  if [[ -x $benchmark ]] && objdump -p "$benchmark" | grep NEEDED | grep -Ei "$forbidden"; then
+    die "the benchmark itself needs a library it must not (above)"
+  fi
+  note "dependencies: no GDAL, OpenCV, SQLite, Boost, cpp-httplib, SentencePiece or libxml2 on the benchmark's link" \
+    "line nor among its NEEDED libraries"
+}
+
+build_benchmark() {
+  step "build mgrs_model_benchmark (-j $jobs)"
+  check_dependencies
+  if ! cmake --build "$build" -j "$jobs" --target mgrs_model_benchmark; then
+    die "build failed (the first compiler error is above in log.txt; grep -n 'error:' log.txt)"
+  fi
+  step_done "build"
+  check_dependencies
+  objdump -p "$benchmark" | grep NEEDED
+  ldd "$benchmark" | grep -E 'libtorch|libc10|libcudart|libcublas|libnvrtc' || true
+  if [[ $mode == device ]] && ! ldd "$benchmark" | grep -q 'libtorch_cuda'; then
+    die "the benchmark does not load libtorch_cuda.so: this LibTorch would run on the CPU only"
+  fi
+}
+
+# The tiny config made MoE (2 of 4 layers, 8 experts, top-2) through every dispatch: catches a broken device path
+# in seconds before the 7B takes minutes.
+sanity_run() {
+  local device=cpu dtype=f32
+  [[ $mode == device ]] && device=cuda dtype=bf16
+  step "sanity: tiny config on $device ($dtype)"
+  if ! timeout 120 "$benchmark" --config "$tiny" --experts 8 --device "$device" --dtype "$dtype" --context 200 \
+    --decode-tokens 8 --repeats 2 --moe-dispatch grouped,auto,stacked 2>&1 | tee "$out/sanity.txt"; then
+    die "the tiny-config run failed on $device (sanity.txt)"
+  fi
+  step_done "sanity run"
+}
+
+# BENCHMARKS.md's command, verbatim but for the binary's path; GPU memory and utilisation sampled beside it.
+big_run() {
+  step "7B: bf16, context 1,400, 64 decode tokens, 3 runs, grouped and auto dispatch"
+  local sampler=""
+  if command -v nvidia-smi >/dev/null; then
+    nvidia-smi --query-gpu=timestamp,memory.used,memory.total,utilization.gpu,clocks.sm,power.draw --format=csv \
+      -lms 500 >"$out/gpu-samples.csv" 2>&1 &
+    sampler=$!
+  fi
+  timeout 300 "$benchmark" --device cuda --dtype bf16 --config "$big" --context 1400 --decode-tokens 64 \
+    --repeats 3 --moe-dispatch grouped,auto 2>&1 | tee "$out/latency-7b.txt"
+  local status=${PIPESTATUS[0]}
+  [[ -n $sampler ]] && kill "$sampler" 2>/dev/null
+  ((status == 0)) || die "the 7B run failed with status $status (latency-7b.txt; 124 = ran past 300 s)"
+  step_done "7B run"
+  {
+    echo "7B latency (median first token ms, median decode ms/token):"
+    grep -E '^(latency:|dispatch|grouped|auto)' "$out/latency-7b.txt"
+    [[ -s $out/gpu-samples.csv ]] &&
+      echo "peak GPU memory used: $(cut -d, -f2 "$out/gpu-samples.csv" | grep -Eo '[0-9]+' | sort -n | tail -1) MiB"
+  } | tee -a "$summary"
+}
+
+main() {
+  : >"$summary"
+  note "device-latency ($mode), started $(date -u +%Y-%m-%dT%H:%M:%SZ), build folder $build"
+  describe_environment
+  unpack_header_packages
+  configure
+  build_benchmark
+  sanity_run
+  [[ $mode == device ]] && big_run
+  note "total: $((SECONDS - script_start)) s"
+}
+
+main 2>&1 | tee "$out/log.txt"
+exit "${PIPESTATUS[0]}"
