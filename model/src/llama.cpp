@@ -86,9 +86,10 @@ class LlamaAttentionImpl : public nn::Module {
     }
     torch::Tensor out;
 #if TORCH_VERSION_MAJOR >= 2
-    const c10::optional<at::Tensor> mask =
-        grouped_allowed.defined() ? c10::optional<at::Tensor>(grouped_allowed) : c10::nullopt;
-    out = at::scaled_dot_product_attention(grouped_q, k, v, mask, 0.0, false);
+    // The mask goes in as a plain tensor (converted to the optional argument), so no c10::optional spelling is
+    // needed: 2.x headers may no longer provide it.
+    out = grouped_allowed.defined() ? at::scaled_dot_product_attention(grouped_q, k, v, grouped_allowed)
+                                    : at::scaled_dot_product_attention(grouped_q, k, v);
 #else
     // LibTorch 1.13 has no public fused attention: the same computation spelled out, softmax in fp32 as HF.
     auto scores = torch::matmul(grouped_q, k.transpose(2, 3)).to(torch::kFloat) / std::sqrt(double(head_dim_));
