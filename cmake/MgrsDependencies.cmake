@@ -1,8 +1,9 @@
 # Third-party packages, all from Debian 12 (scripts/setup.sh installs them). MGRS_MODEL_ONLY looks for only what
-# mgrs::core and mgrs::model_core need: nlohmann-json, Eigen, Threads and LibTorch.
+# mgrs::core and mgrs::model_core need: nlohmann-json, Threads and LibTorch.
 find_package(nlohmann_json 3.10 REQUIRED)
-find_package(Eigen3 3.4 REQUIRED NO_MODULE)
 if(NOT MGRS_MODEL_ONLY)
+  # Eigen3::Eigen is for the modules that need linear algebra beyond OpenCV's; none links it yet.
+  find_package(Eigen3 3.4 REQUIRED NO_MODULE)
   find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
   find_package(SQLite3 REQUIRED)
   find_package(GDAL REQUIRED)

@@ -8,9 +8,9 @@
 #   bash scripts/device-latency.sh --cpu [--jobs N]    anywhere with Debian's LibTorch: the same steps on the CPU with
 #                                                      the tiny config only (how this script is tested without a GPU)
 #
-# The device machine has neither nlohmann-json nor Eigen and cannot fetch them: the session carries their Debian
-# packages (header-only, architecture-independent) in .devdeps/, fetched beforehand with
-#   mkdir -p .devdeps && (cd .devdeps && apt-get download nlohmann-json3-dev libeigen3-dev)
+# The device machine has no nlohmann-json and cannot fetch it: the session carries its Debian
+# package (header-only, architecture-independent) in .devdeps/, fetched beforehand with
+#   mkdir -p .devdeps && (cd .devdeps && apt-get download nlohmann-json3-dev)
 # Output ($OUT, else <build>/out; at most 8 files, as the device tool returns): log.txt (everything), summary.txt (the
 # numbers and the times of each step), environment.txt, nvidia-smi.txt, sanity.txt, latency-7b.txt, gpu-samples.csv.
 # Exit status: 0 done; 1 a step failed (summary.txt and the end of log.txt say which and why); 2 usage.
@@ -90,7 +90,7 @@ describe_environment() {
 
 # The .deb files unpacked into the build folder (never into /): their usr/ becomes a CMake prefix.
 unpack_header_packages() {
-  step "header-only packages from .devdeps/"
+  step "header-only package from .devdeps/"
   deps="$build/devdeps"
   rm -rf "$deps"
   mkdir -p "$deps"
@@ -106,9 +106,8 @@ unpack_header_packages() {
     echo "unpacked $(basename "$deb")"
   done
   ((found)) || die "no .deb in .devdeps/: run, on a machine with apt, from the repository root:" \
-    "mkdir -p .devdeps && (cd .devdeps && apt-get download nlohmann-json3-dev libeigen3-dev)"
+    "mkdir -p .devdeps && (cd .devdeps && apt-get download nlohmann-json3-dev)"
   [[ -f $deps/usr/include/nlohmann/json.hpp ]] || die ".devdeps/ has no nlohmann-json3-dev"
-  [[ -f $deps/usr/include/eigen3/Eigen/Core ]] || die ".devdeps/ has no libeigen3-dev"
 }
 
 # CUDA hints for LibTorch's CMake files (Caffe2/public/cuda.cmake), which run FindCUDA, enable_language(CUDA) and
@@ -171,7 +170,7 @@ configure() {
     [[ -f $build/CMakeFiles/CMakeError.log ]] && tail -n 40 "$build/CMakeFiles/CMakeError.log"
     die "configure failed (the CMake error is above in log.txt)"
   fi
-  grep -E '^(Torch_DIR|nlohmann_json_DIR|Eigen3_DIR|CMAKE_CXX_COMPILER|CMAKE_CXX_STANDARD):' "$build/CMakeCache.txt"
+  grep -E '^(Torch_DIR|nlohmann_json_DIR|CMAKE_CXX_COMPILER|CMAKE_CXX_STANDARD):' "$build/CMakeCache.txt"
   step_done "configure"
 }
 
