@@ -342,6 +342,17 @@ ModelConfig GoldenMoeConfig() {
   return config;
 }
 
+// The dense and the MoE model's outputs for the golden prompt and image.
+void ForwardGoldenPrompt(Llava& dense, Llava& moe, CausalLmOutput* dense_out, CausalLmOutput* moe_out) {
+  const auto features = dense->EncodeImages(testing::Expected("pixel_values").slice(0, 0, 1));
+  const std::vector<std::vector<int64_t>> prompt = {testing::ExpectedIds("prompt_ids_0")};
+  auto dense_batch = dense->EmbedPrompts(prompt, features);
+  auto moe_batch = moe->EmbedPrompts(prompt, features);
+  ASSERT_TRUE(dense_batch.ok() && moe_batch.ok());
+  *dense_out = dense->language_model()->forward(dense_batch->embeds, dense_batch->positions, {}, nullptr);
+  *moe_out = moe->language_model()->forward(moe_batch->embeds, moe_batch->positions, {}, nullptr);
+}
+
 TEST(StageTwoTest, TransformKeepsTheDenseLogits) {
   c10::InferenceMode inference;
   auto dense = testing::LoadGoldenModel();
@@ -356,13 +367,8 @@ TEST(StageTwoTest, TransformKeepsTheDenseLogits) {
   Llava moe(GoldenMoeConfig());
   ASSERT_TRUE(LoadParameters(*moe, *expanded).ok());
   moe->eval();
-  const auto features = dense->EncodeImages(testing::Expected("pixel_values").slice(0, 0, 1));
-  const std::vector<std::vector<int64_t>> prompt = {testing::ExpectedIds("prompt_ids_0")};
-  auto dense_batch = dense->EmbedPrompts(prompt, features);
-  auto moe_batch = moe->EmbedPrompts(prompt, features);
-  ASSERT_TRUE(dense_batch.ok() && moe_batch.ok());
-  const auto dense_out = dense->language_model()->forward(dense_batch->embeds, dense_batch->positions, {}, nullptr);
-  const auto moe_out = moe->language_model()->forward(moe_batch->embeds, moe_batch->positions, {}, nullptr);
+  CausalLmOutput dense_out, moe_out;
+  ASSERT_NO_FATAL_FAILURE(ForwardGoldenPrompt(dense, moe, &dense_out, &moe_out));
   EXPECT_LT(MaxAbsDiff(moe_out.logits, dense_out.logits), 1e-5);
   // One routing record per MoE layer (0 of 2 layers), and the total loss is coefficient * their sum.
   ASSERT_EQ(moe_out.routing.size(), 1u);
@@ -382,13 +388,8 @@ TEST(StageTwoTest, LoadedExpertsReachTheStackedPath) {
   ASSERT_TRUE(LoadParameters(*moe, *expanded).ok());
   moe->eval();
   ASSERT_EQ(SetMoeDispatch(*moe, MoeDispatch::kStacked), 1);
-  const auto features = dense->EncodeImages(testing::Expected("pixel_values").slice(0, 0, 1));
-  const std::vector<std::vector<int64_t>> prompt = {testing::ExpectedIds("prompt_ids_0")};
-  auto dense_batch = dense->EmbedPrompts(prompt, features);
-  auto moe_batch = moe->EmbedPrompts(prompt, features);
-  ASSERT_TRUE(dense_batch.ok() && moe_batch.ok());
-  const auto dense_out = dense->language_model()->forward(dense_batch->embeds, dense_batch->positions, {}, nullptr);
-  const auto moe_out = moe->language_model()->forward(moe_batch->embeds, moe_batch->positions, {}, nullptr);
+  CausalLmOutput dense_out, moe_out;
+  ASSERT_NO_FATAL_FAILURE(ForwardGoldenPrompt(dense, moe, &dense_out, &moe_out));
   EXPECT_LT(MaxAbsDiff(moe_out.logits, dense_out.logits), 1e-5);
 }
 

@@ -107,6 +107,11 @@ DROP TABLE temp.shift;
   return sql::Exec(db, script);
 }
 
+// Removes an SQLite database and the journal files beside it (a staging catalog, when it is done with).
+void RemoveDatabaseFiles(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::remove((path + suffix).c_str());
+}
+
 // Merges up to kMaxInputsPerTransaction inputs into `out` in one transaction: all of them or none.
 Result<MergeSummary> MergeInOneTransaction(const std::string& out, const std::vector<std::string>& inputs) {
   {
@@ -184,15 +189,13 @@ Result<MergeSummary> MergeCatalogs(const std::string& out, const std::vector<std
   struct Remover {
     std::vector<std::string>* paths;
     ~Remover() {
-      for (const std::string& path : *paths) {
-        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::remove((path + suffix).c_str());
-      }
+      for (const std::string& path : *paths) RemoveDatabaseFiles(path);
     }
   } remover{&staged};
   for (size_t first = 0; first < inputs.size(); first += kMaxInputsPerTransaction) {
     const size_t last = std::min(inputs.size(), first + kMaxInputsPerTransaction);
     staged.push_back(out + ".merging-" + std::to_string(staged.size()));
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::remove((staged.back() + suffix).c_str());
+    RemoveDatabaseFiles(staged.back());  // left by an earlier, killed merge
     auto part =
         MergeInOneTransaction(staged.back(), std::vector<std::string>(inputs.begin() + first, inputs.begin() + last));
     if (!part.ok()) return part.status();

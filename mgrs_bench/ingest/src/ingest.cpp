@@ -176,13 +176,14 @@ Result<IngestSummary> Ingest(const IngestOptions& options) {
   summary.files_listed = static_cast<int64_t>(listed->size());
   auto completed_list = (*catalog)->CompletedFiles(name);
   if (!completed_list.ok()) return completed_list.status();
-  auto retry_list = (*catalog)->FilesToRetry(name);
-  if (!retry_list.ok()) return retry_list.status();
   std::unordered_set<std::string> completed(completed_list->begin(), completed_list->end());
-  const std::unordered_set<std::string> retry(retry_list->begin(), retry_list->end());
-  // Files rejected whole for their image are read again only when images are read: --no-images never rejects
-  // them, so nothing could change.
+  // Files rejected whole for their image are read again, but only when images are read: under --no-images
+  // nothing about them could have changed.
+  std::unordered_set<std::string> retry;
   if (options.read_images) {
+    auto retry_list = (*catalog)->FilesToRetry(name);
+    if (!retry_list.ok()) return retry_list.status();
+    retry.insert(retry_list->begin(), retry_list->end());
     for (const std::string& path : retry) completed.erase(path);
   }
   std::vector<SourceFile> files;

@@ -51,10 +51,7 @@ class DiorReader : public FormatReader {
     xml::Document doc = StartXmlImage(ctx, file, &batch, &record);
     if (!doc) return batch;
     const xmlNode* annotation = xml::Root(doc);
-    for (const xmlNode* node : xml::Children(annotation, "object")) {
-      catalog::ObjectRecord object;
-      if (ReadVocObject(node, file.path, &object, &batch)) record.objects.push_back(std::move(object));
-    }
+    ReadVocObjects(annotation, file.path, &record, &batch);
     std::vector<std::string> candidates;
     std::vector<std::string> stems = {file.stem};
     const std::string filename_stem = Stem(xml::ChildText(annotation, "filename"));

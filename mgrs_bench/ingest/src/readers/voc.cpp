@@ -136,6 +136,14 @@ bool ReadVocObject(const xmlNode* object, const std::string& path, catalog::Obje
   return true;
 }
 
+void ReadVocObjects(const xmlNode* annotation, const std::string& path, catalog::ImageRecord* record,
+                    catalog::SourceBatch* batch) {
+  for (const xmlNode* node : xml::Children(annotation, "object")) {
+    catalog::ObjectRecord object;
+    if (ReadVocObject(node, path, &object, batch)) record->objects.push_back(std::move(object));
+  }
+}
+
 Result<std::map<std::string, std::string>> ReadImageSets(const std::string& folder) {
   namespace fs = std::filesystem;
   std::map<std::string, std::string> split_of;
@@ -197,10 +205,7 @@ class VocDetectionReader : public FormatReader {
     xml::Document doc = StartXmlImage(ctx, file, &batch, &record);
     if (!doc) return batch;
     const xmlNode* annotation = xml::Root(doc);
-    for (const xmlNode* node : xml::Children(annotation, "object")) {
-      catalog::ObjectRecord object;
-      if (ReadVocObject(node, file.path, &object, &batch)) record.objects.push_back(std::move(object));
-    }
+    ReadVocObjects(annotation, file.path, &record, &batch);
     std::vector<std::string> candidates = ImageCandidates(JoinPath(file.companion, "JPEGImages"), file.stem);
     const std::string filename = xml::ChildText(annotation, "filename");
     if (!filename.empty()) candidates.push_back(JoinPath(JoinPath(file.companion, "JPEGImages"), filename));

@@ -29,6 +29,10 @@ xml::Document StartXmlImage(const ReaderContext& ctx, const SourceFile& file, ca
 bool ReadVocObject(const xmlNode* object, const std::string& path, catalog::ObjectRecord* out,
                    catalog::SourceBatch* batch);
 
+// ReadVocObject over every <object> child of `annotation`, appending the good ones to record->objects.
+void ReadVocObjects(const xmlNode* annotation, const std::string& path, catalog::ImageRecord* record,
+                    catalog::SourceBatch* batch);
+
 // id -> split from the VOC split lists <folder>/<split>.txt (absolute folder, usually ImageSets/Main). Per-class
 // lists ("<class>_<split>.txt", HRRSD's "T junction_val.txt") and trainval.txt are skipped. Empty when the
 // folder does not exist.
