@@ -8,6 +8,7 @@ const std::vector<cli::Subcommand>& MgrsCommands() {
       {"self-check", "check what is built: versions, libraries, data files, self-tests", RunSelfCheck},
       {"ingest", "read a dataset's annotation files into the catalog", RunIngest},
       {"catalog", "look into a catalog: stats, verify, rejects, export, merge", RunCatalog},
+      {"instruct", "generate the five-task instruction set from a catalog; export it for LLaVA", RunInstruct},
   };
   return commands;
 }

@@ -358,6 +358,17 @@ Result<std::optional<SceneLabel>> Catalog::SceneLabelOf(const std::string& image
   return std::optional<SceneLabel>();
 }
 
+Result<std::vector<std::string>> Catalog::SceneClasses(const std::string& dataset) {
+  auto stmt = Prepare(db_,
+                      "SELECT DISTINCT s.raw FROM scene_labels s JOIN images i ON i.key = s.image_key "
+                      "WHERE i.dataset = ?1 ORDER BY s.raw");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, dataset);
+  std::vector<std::string> out;
+  MGRS_RETURN_IF_ERROR(ForEachRow(*stmt, [&](const sql::Statement& s) { out.push_back(s.Text(0)); }));
+  return out;
+}
+
 Result<Catalog::Provenance> Catalog::ProvenanceOf(const std::string& image_id) {
   auto stmt = Prepare(db_, "SELECT annotation, image_source, acquired FROM images WHERE id = ?1");
   if (!stmt.ok()) return stmt.status();

@@ -162,6 +162,8 @@ class Catalog {
   Result<std::vector<Caption>> Captions(const std::string& image_id);
   Result<std::vector<Qa>> QaPairs(const std::string& image_id);
   Result<std::optional<SceneLabel>> SceneLabelOf(const std::string& image_id);
+  // The distinct scene labels of a dataset as written (raw), sorted.
+  Result<std::vector<std::string>> SceneClasses(const std::string& dataset);
   // Streams the images `query` selects, ordered by id, each with its objects, expressions, captions, QA and scene
   // label, reading each table once in one pass (no query per image). `visit` may move out of the record; a non-OK
   // status from it stops the scan and is returned. The catalog must not be written during the scan.
