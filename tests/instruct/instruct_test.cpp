@@ -212,9 +212,9 @@ TEST_F(InstructTest, GroundingBoxesParseBackWithinOneGridCell) {
     Box written = BoxFromGrid(Box{a.x1, a.y1, a.x2, a.y2}, w, h, Grid::kPercent);
     Box expected = truth.boxes[0];
     double slack = 0;
-    if (!truth.quads.empty()) {
+    if (!truth.quads.empty() && a.angle.value_or(0) != 0) {
       // Rotated: the written rectangle against the quad's smallest rectangle, both as bounding boxes; rounding
-      // the angle to a degree moves a corner by at most 1/114 of the longer side.
+      // the angle to a degree moves a corner by at most 1/114 of the longer side. (Angle 0: the box itself.)
       const auto& q = truth.quads[0];
       const Quad quad{Point{q[0], q[1]}, Point{q[2], q[3]}, Point{q[4], q[5]}, Point{q[6], q[7]}};
       const Polygon p = EarthDialBoxPolygon(written.x1, written.y1, written.x2, written.y2, a.angle.value_or(0));
