@@ -9,6 +9,7 @@ const std::vector<cli::Subcommand>& MgrsCommands() {
       {"ingest", "read a dataset's annotation files into the catalog", RunIngest},
       {"catalog", "look into a catalog: stats, verify, rejects, export, merge", RunCatalog},
       {"instruct", "generate the five-task instruction set from a catalog; export it for LLaVA", RunInstruct},
+      {"demo-data", "render the demo dataset: aerial scenes in five source formats", RunDemoData},
   };
   return commands;
 }
