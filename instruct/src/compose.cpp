@@ -2,7 +2,9 @@
 #include "compose.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
+#include <unordered_map>
 
 namespace mgrs::instruct {
 namespace {
@@ -29,6 +31,12 @@ Composition Compose(std::vector<Candidate> candidates, const std::unordered_set<
   std::unordered_set<uint64_t> seen;
   // side -> task -> source -> bucket; std::map keeps the report's order stable.
   std::map<std::string, std::map<std::string, std::map<std::string, Bucket>>> buckets;
+  struct Route {
+    bool resolved = false;
+    Bucket* bucket = nullptr;  // nullptr: no target
+    std::string reason;
+  };
+  std::unordered_map<std::string, std::array<Route, 10>> route_of;  // dataset -> (side, task) -> bucket
   for (size_t k = 0; k < candidates.size(); ++k) {
     const Sample& s = candidates[k].sample;
     const bool test = s.split == "test";
@@ -40,16 +48,26 @@ Composition Compose(std::vector<Candidate> candidates, const std::unordered_set<
       skips->Add("duplicate: same question and answer on the same image", s.id);
       continue;
     }
-    const Targets& targets = test ? config.test : config.train;
-    const std::string task = TaskName(s.task);
-    const std::string source = BucketSource(targets, task, s.dataset);
-    if (source.empty()) {
-      skips->Add("composition: no " + s.split + " target for " + task + " from " + s.dataset, s.id);
+    // Where a side, task and source go is looked up once per dataset: candidates number in the hundreds of
+    // thousands, sources in the tens.
+    auto& routes = route_of[s.dataset];
+    const size_t route = (test ? 5 : 0) + static_cast<size_t>(s.task);
+    if (!routes[route].resolved) {
+      const Targets& targets = test ? config.test : config.train;
+      const std::string task = TaskName(s.task);
+      const std::string source = BucketSource(targets, task, s.dataset);
+      routes[route].resolved = true;
+      routes[route].reason = "composition: no " + s.split + " target for " + task + " from " + s.dataset;
+      if (!source.empty()) {
+        routes[route].bucket = &buckets[s.split][task][source];
+        routes[route].bucket->target = targets.at(task).at(source);
+      }
+    }
+    if (!routes[route].bucket) {
+      skips->Add(routes[route].reason, s.id);
       continue;
     }
-    Bucket& bucket = buckets[s.split][task][source];
-    bucket.target = targets.at(task).at(source);
-    bucket.members.emplace_back(candidates[k].rank, k);
+    routes[route].bucket->members.emplace_back(candidates[k].rank, k);
   }
 
   Composition out;

@@ -165,6 +165,9 @@ Result<ScanResult> Scan(catalog::Catalog* catalog, const GenerationContext& cont
     workers.emplace_back([&] {
       while (Chunk* chunk = queue.Pop()) {
         for (ImageJob& job : chunk->jobs) GenerateAll(context, job);
+        // The records are done with: free them here, in parallel, rather than at the end.
+        chunk->jobs.clear();
+        std::vector<catalog::AnnotatedImage>().swap(chunk->records);
       }
     });
   }
@@ -228,6 +231,9 @@ Result<InstructSummary> RunInstruct(const InstructOptions& options) {
 
   Skips skips;
   std::vector<Candidate> candidates;
+  size_t total = 0;
+  for (const auto& chunk : scan->chunks) total += chunk->candidates.size();
+  candidates.reserve(total);
   for (auto& chunk : scan->chunks) {
     skips.Merge(chunk->skips);
     for (auto& c : chunk->candidates) candidates.push_back(std::move(c));

@@ -2,6 +2,7 @@
 // [identify] questions.
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 #include <unordered_map>
 
 #include "generate.h"
@@ -145,13 +146,16 @@ void Counting(const GenerationContext& context, const ImageJob& job) {
   struct Tally {
     int64_t all = 0, ambiguous = 0;
   };
-  std::map<std::string, Tally> by_class;
+  std::unordered_map<std::string_view, Tally> tallies;
   for (const auto& stored : job.record->objects) {
-    Tally& t = by_class[stored.object.class_key];
+    Tally& t = tallies[stored.object.class_key];
     ++t.all;
     if (stored.object.difficult || stored.object.truncated) ++t.ambiguous;
   }
-  for (const auto& [class_key, tally] : by_class) {
+  std::vector<std::pair<std::string_view, Tally>> by_class(tallies.begin(), tallies.end());
+  std::sort(by_class.begin(), by_class.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [class_view, tally] : by_class) {
+    const std::string class_key(class_view);
     const std::string suffix = "count-" + class_key;
     const std::string sample_id = job.record->image.id + "/" + suffix;
     if (tally.ambiguous > rules.max_ambiguous_fraction * static_cast<double>(tally.all)) {

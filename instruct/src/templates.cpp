@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -87,8 +88,10 @@ std::string Render(const std::string& text, const Fields& fields) {
       out += text[i++];
     } else if (text[i] == '{') {
       const size_t end = text.find('}', i);
-      auto value = fields.find(text.substr(i + 1, end - i - 1));
-      if (value != fields.end()) out += value->second;
+      const std::string_view name(text.data() + i + 1, end - i - 1);
+      for (const auto& [key, value] : fields) {
+        if (key == name) out += value;
+      }
       i = end;
     } else {
       out += text[i];

@@ -3,7 +3,6 @@
 // loaded, so a typo is refused before any sample is written.
 #pragma once
 
-#include <map>
 #include <string>
 #include <vector>
 
@@ -37,8 +36,9 @@ struct Template {
   std::string gpt;    // the answer
 };
 
-// Placeholder values for one sample. Render leaves text outside braces as it is; "{{" and "}}" are literal braces.
-using Fields = std::map<std::string, std::string>;
+// Placeholder values for one sample (a handful: a list is cheaper to build than a map). Render leaves text outside
+// braces as it is; "{{" and "}}" are literal braces; a placeholder without a value renders empty.
+using Fields = std::vector<std::pair<std::string, std::string>>;
 std::string Render(const std::string& text, const Fields& fields);
 
 class TemplateSet {
