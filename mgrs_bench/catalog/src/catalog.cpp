@@ -24,6 +24,16 @@ Status ForEachRow(sql::Statement& stmt, RowFn row) {
   return status;
 }
 
+// The first column of every row of `sql`, which takes one text parameter.
+Result<std::vector<std::string>> TextColumn(sqlite3* db, const char* sql, const std::string& parameter) {
+  auto stmt = Prepare(db, sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, parameter);
+  std::vector<std::string> out;
+  MGRS_RETURN_IF_ERROR(ForEachRow(*stmt, [&](const sql::Statement& s) { out.push_back(s.Text(0)); }));
+  return out;
+}
+
 Status Migrate(sqlite3* db, int from_version) {
   for (const Migration& migration : Migrations()) {
     if (migration.version <= from_version) continue;
@@ -241,12 +251,7 @@ Result<std::vector<IngestRun>> Catalog::Runs(const std::string& dataset) {
 }
 
 Result<std::vector<std::string>> Catalog::CompletedFiles(const std::string& dataset) {
-  auto stmt = Prepare(db_, "SELECT path FROM source_files WHERE dataset = ?1 ORDER BY path");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, dataset);
-  std::vector<std::string> out;
-  MGRS_RETURN_IF_ERROR(ForEachRow(*stmt, [&](const sql::Statement& s) { out.push_back(s.Text(0)); }));
-  return out;
+  return TextColumn(db_, "SELECT path FROM source_files WHERE dataset = ?1 ORDER BY path", dataset);
 }
 
 Result<int64_t> Catalog::StoredFileCount() { return sql::QueryInt(db_, "SELECT count(*) FROM source_files"); }
@@ -359,23 +364,15 @@ Result<std::optional<SceneLabel>> Catalog::SceneLabelOf(const std::string& image
 }
 
 Result<std::vector<std::string>> Catalog::ClassKeys(const std::string& dataset) {
-  auto stmt = Prepare(db_, "SELECT DISTINCT key FROM classes WHERE dataset = ?1 ORDER BY key");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, dataset);
-  std::vector<std::string> out;
-  MGRS_RETURN_IF_ERROR(ForEachRow(*stmt, [&](const sql::Statement& s) { out.push_back(s.Text(0)); }));
-  return out;
+  return TextColumn(db_, "SELECT DISTINCT key FROM classes WHERE dataset = ?1 ORDER BY key", dataset);
 }
 
 Result<std::vector<std::string>> Catalog::SceneClasses(const std::string& dataset) {
-  auto stmt = Prepare(db_,
-                      "SELECT DISTINCT s.raw FROM scene_labels s JOIN images i ON i.key = s.image_key "
-                      "WHERE i.dataset = ?1 ORDER BY s.raw");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, dataset);
-  std::vector<std::string> out;
-  MGRS_RETURN_IF_ERROR(ForEachRow(*stmt, [&](const sql::Statement& s) { out.push_back(s.Text(0)); }));
-  return out;
+  return TextColumn(
+      db_,
+      "SELECT DISTINCT s.raw FROM scene_labels s JOIN images i ON i.key = s.image_key WHERE i.dataset = ?1 "
+      "ORDER BY s.raw",
+      dataset);
 }
 
 Result<Catalog::Provenance> Catalog::ProvenanceOf(const std::string& image_id) {
