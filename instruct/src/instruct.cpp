@@ -185,6 +185,8 @@ Result<ScanResult> Scan(catalog::Catalog* catalog, const GenerationContext& cont
     ++result.images;
     ImageJob job;
     sides.Place(record.image, &job);
+    // A test image keeps its copies in other datasets off the train side even when it makes no sample itself.
+    if (job.side == "test") result.test_images.insert(job.physical);
     std::error_code error;
     if (record.image.path.empty()) {
       chunk->skips.Add("image: no file recorded (annotation-only ingest)", record.image.id);
@@ -195,7 +197,6 @@ Result<ScanResult> Scan(catalog::Catalog* catalog, const GenerationContext& cont
       return Status::Ok();
     }
     job.image_field = ImageField(record.image);
-    if (job.side == "test") result.test_images.insert(job.physical);
     if (fs::path(record.image.path).is_absolute()) result.derived_files[job.image_field] = record.file;
     chunk->records.push_back(std::move(record));
     chunk->jobs.push_back(std::move(job));
