@@ -1,7 +1,9 @@
 // Reading manifests/instruct/*.json strictly: every key known, every count a non-negative integer.
 #include "mgrs/instruct/config.h"
 
+#include <map>
 #include <set>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
@@ -35,6 +37,40 @@ void Read(const json& object, const std::string& key, const std::string& where, 
   }
 }
 
+// One section of rules: each key with the field it sets; other keys are refused.
+using RuleField = std::variant<bool*, int*, int64_t*, double*>;
+void ReadSection(const json& j, const std::string& name, const std::map<std::string, RuleField>& fields) {
+  if (!j.contains(name)) return;
+  std::set<std::string> keys;
+  for (const auto& [key, field] : fields) keys.insert(key);
+  OnlyKeys(j[name], name, keys);
+  for (const auto& [key, field] : fields) {
+    std::visit([&](auto* out) { Read(j[name], key, name, out); }, field);
+  }
+}
+
+void ReadTargets(const json& j, InstructConfig* config) {
+  if (!j.contains("targets")) return;
+  OnlyKeys(j["targets"], "targets", {"train", "test"});
+  for (const char* side : {"train", "test"}) {
+    if (!j["targets"].contains(side)) continue;
+    const std::string where = std::string("targets.") + side;
+    const json& tasks = j["targets"][side];
+    if (!tasks.is_object()) throw ConfigError{where + ": expected an object"};
+    Targets& targets = std::string(side) == "train" ? config->train : config->test;
+    for (const auto& [task, sources] : tasks.items()) {
+      if (!ParseTask(task).ok()) throw ConfigError{where + ": unknown task \"" + task + "\""};
+      if (!sources.is_object()) throw ConfigError{where + "." + task + ": expected {\"<source>\": count}"};
+      for (const auto& [source, count] : sources.items()) {
+        if (!count.is_number_integer() || count.get<int64_t>() < 0) {
+          throw ConfigError{where + "." + task + "." + source + ": expected a non-negative integer"};
+        }
+        targets[task][source] = count.get<int64_t>();
+      }
+    }
+  }
+}
+
 InstructConfig FromJson(const json& j) {
   OnlyKeys(j, "config",
            {"description", "box_format", "counting", "grounding", "vqa", "test_sources", "test_splits", "shared_images",
@@ -45,53 +81,28 @@ InstructConfig FromJson(const json& j) {
     if (!format.ok()) throw ConfigError{"box_format: " + format.status().message()};
     config.box_format = *format;
   }
-  if (j.contains("counting")) {
-    const json& c = j["counting"];
-    OnlyKeys(c, "counting", {"max_count", "max_ambiguous_fraction", "sparse_max", "medium_max"});
-    Read(c, "max_count", "counting", &config.counting.max_count);
-    Read(c, "max_ambiguous_fraction", "counting", &config.counting.max_ambiguous_fraction);
-    Read(c, "sparse_max", "counting", &config.counting.sparse_max);
-    Read(c, "medium_max", "counting", &config.counting.medium_max);
-  }
-  if (j.contains("grounding")) {
-    const json& g = j["grounding"];
-    OnlyKeys(g, "grounding", {"generate_expressions", "max_generated_per_image", "min_round_trip_iou"});
-    Read(g, "generate_expressions", "grounding", &config.grounding.generate_expressions);
-    Read(g, "max_generated_per_image", "grounding", &config.grounding.max_generated_per_image);
-    Read(g, "min_round_trip_iou", "grounding", &config.grounding.min_round_trip_iou);
-  }
-  if (j.contains("vqa")) {
-    const json& v = j["vqa"];
-    OnlyKeys(v, "vqa", {"presence", "comparison", "direction", "identify", "max_generated_per_image"});
-    Read(v, "presence", "vqa", &config.vqa.presence);
-    Read(v, "comparison", "vqa", &config.vqa.comparison);
-    Read(v, "direction", "vqa", &config.vqa.direction);
-    Read(v, "identify", "vqa", &config.vqa.identify);
-    Read(v, "max_generated_per_image", "vqa", &config.vqa.max_generated_per_image);
-  }
+  CountingRules& c = config.counting;
+  ReadSection(j, "counting",
+              {{"max_count", &c.max_count},
+               {"max_ambiguous_fraction", &c.max_ambiguous_fraction},
+               {"sparse_max", &c.sparse_max},
+               {"medium_max", &c.medium_max}});
+  GroundingRules& g = config.grounding;
+  ReadSection(j, "grounding",
+              {{"generate_expressions", &g.generate_expressions},
+               {"max_generated_per_image", &g.max_generated_per_image},
+               {"min_round_trip_iou", &g.min_round_trip_iou}});
+  VqaRules& v = config.vqa;
+  ReadSection(j, "vqa",
+              {{"presence", &v.presence},
+               {"comparison", &v.comparison},
+               {"direction", &v.direction},
+               {"identify", &v.identify},
+               {"max_generated_per_image", &v.max_generated_per_image}});
   Read(j, "test_sources", "config", &config.test_sources);
   Read(j, "test_splits", "config", &config.test_splits);
   Read(j, "shared_images", "config", &config.shared_images);
-  if (j.contains("targets")) {
-    OnlyKeys(j["targets"], "targets", {"train", "test"});
-    for (const char* side : {"train", "test"}) {
-      if (!j["targets"].contains(side)) continue;
-      const std::string where = std::string("targets.") + side;
-      const json& tasks = j["targets"][side];
-      if (!tasks.is_object()) throw ConfigError{where + ": expected an object"};
-      Targets& targets = std::string(side) == "train" ? config.train : config.test;
-      for (const auto& [task, sources] : tasks.items()) {
-        if (!ParseTask(task).ok()) throw ConfigError{where + ": unknown task \"" + task + "\""};
-        if (!sources.is_object()) throw ConfigError{where + "." + task + ": expected {\"<source>\": count}"};
-        for (const auto& [source, count] : sources.items()) {
-          if (!count.is_number_integer() || count.get<int64_t>() < 0) {
-            throw ConfigError{where + "." + task + "." + source + ": expected a non-negative integer"};
-          }
-          targets[task][source] = count.get<int64_t>();
-        }
-      }
-    }
-  }
+  ReadTargets(j, &config);
   if (config.counting.sparse_max > config.counting.medium_max) {
     throw ConfigError{"counting: sparse_max is larger than medium_max"};
   }
