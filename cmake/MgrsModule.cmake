@@ -5,7 +5,8 @@
 #     mgrs_<name> with the alias mgrs::<name>; include/ is its public face (<mgrs/<name>/...>).
 #   mgrs_add_tool(<name> SOURCES ... [DEPS ...])
 #   mgrs_add_test(<name> SOURCES ... [DEPS ...])
-#     A GoogleTest executable whose tests are registered with CTest; MGRS_SHARED points at ../shared.
+#     A GoogleTest executable whose tests are registered with CTest as "<module>.<Suite>.<Test>" (<module>: the
+#     name without its "_test" suffix), so `ctest -R '^model\.'` selects one module; MGRS_SHARED points at ../shared.
 
 function(mgrs_add_library name)
   cmake_parse_arguments(arg "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
@@ -35,7 +36,9 @@ function(mgrs_add_test name)
   add_executable(${name} ${arg_SOURCES})
   target_link_libraries(${name} PRIVATE mgrs_warnings mgrs_test_support ${arg_DEPS} GTest::gtest_main GTest::gmock)
   target_compile_definitions(${name} PRIVATE MGRS_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+  string(REGEX REPLACE "_test$" "" module "${name}")
   gtest_discover_tests(${name}
+    TEST_PREFIX "${module}."
     PROPERTIES ENVIRONMENT "MGRS_SHARED=${MGRS_SHARED}"
     DISCOVERY_TIMEOUT 60)
 endfunction()
