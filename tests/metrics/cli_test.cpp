@@ -286,6 +286,14 @@ TEST(CliTest, CompareRejectsAFileThatIsNotAReport) {
   EXPECT_NE(out.find("not an mgrs-score JSON report"), std::string::npos) << out;
 }
 
+TEST(CliTest, CompareRefusesAReportNested100000DeepWithItsLine) {
+  std::string out;
+  EXPECT_EQ(mgrs::testing::RunCommand(
+                std::string(MGRS_SCORE_TOOL) + " compare " + Fixture("report_deep_100000_line2.json"), &out),
+            1);
+  EXPECT_NE(out.find("report_deep_100000_line2.json:2: error[TOO_DEEP]"), std::string::npos) << out;
+}
+
 TEST(CliTest, GroundingParseFailuresAreListedNotFatal) {
   const std::string dir = mgrs::testing::ScratchDir("cli-grounding-bad");
   std::string out;
