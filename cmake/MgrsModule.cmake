@@ -5,8 +5,9 @@
 #     mgrs_<name> with the alias mgrs::<name>; include/ is its public face (<mgrs/<name>/...>).
 #   mgrs_add_tool(<name> SOURCES ... [DEPS ...])
 #   mgrs_add_test(<name> SOURCES ... [DEPS ...])
-#     A GoogleTest executable whose tests are registered with CTest; its data folder is
-#     MGRS_SHARED (tests/data unless configured otherwise; the environment variable overrides it).
+#     A GoogleTest executable whose tests are registered with CTest as "<module>.<Suite>.<Test>" (<module>: the
+#     name without its "_test" suffix), so `ctest -R '^model\.'` selects one module; its data folder is MGRS_SHARED
+#     (tests/data unless configured otherwise; the environment variable overrides it).
 
 function(mgrs_add_library name)
   cmake_parse_arguments(arg "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
@@ -38,5 +39,6 @@ function(mgrs_add_test name)
   target_compile_definitions(${name} PRIVATE MGRS_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
   # No MGRS_SHARED in the tests' environment: the configured folder is compiled into mgrs_test_support, so a
   # MGRS_SHARED set by the user when running ctest still overrides it.
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
+  string(REGEX REPLACE "_test$" "" module "${name}")
+  gtest_discover_tests(${name} TEST_PREFIX "${module}." DISCOVERY_TIMEOUT 60)
 endfunction()

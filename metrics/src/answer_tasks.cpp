@@ -270,8 +270,9 @@ TaskOutcome ScoreCountingTask(const TaskSamples& input, const Conventions& c) {
     }
     return ordered_json{{"accuracy", Mean(exact, indices)},
                         {"accuracy_pm1", Mean(within_one, indices)},
-                        {"mae", k ? abs_sum / k : 0.0},
-                        {"rmse", k ? std::sqrt(sq_sum / k) : 0.0},
+                        // No parsed answer leaves no error to average: null, not a perfect 0.
+                        {"mae", k ? ordered_json(abs_sum / k) : ordered_json(nullptr)},
+                        {"rmse", k ? ordered_json(std::sqrt(sq_sum / k)) : ordered_json(nullptr)},
                         {"parsed", k}};
   };
   out.summary["n"] = n;
@@ -280,9 +281,10 @@ TaskOutcome ScoreCountingTask(const TaskSamples& input, const Conventions& c) {
   out.summary["parse_failure_ids"] = failures;
   AddBreakdowns(input, summarise, &out.summary);
   out.summary["empty_answer_ids"] = EmptyAnswers(input);
-  out.settings["counting"] = std::string(CountingModeName(c.counting)) +
-                             "; accuracy_pm1, mae and rmse use the first integer of each answer, over answers that "
-                             "have one (missing and unparsable answers count wrong in both accuracies)";
+  out.settings["counting"] =
+      std::string(CountingModeName(c.counting)) +
+      "; accuracy_pm1, mae and rmse use the first integer of each answer, over answers that "
+      "have one, null when none has (missing and unparsable answers count wrong in both accuracies)";
   return out;
 }
 

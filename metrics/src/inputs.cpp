@@ -22,31 +22,18 @@ std::string_view SkipBomAndSpace(std::string_view text) {
   return text;
 }
 
-int64_t LineOfByte(std::string_view text, size_t byte) {
-  int64_t line = 1;
-  for (size_t i = 0; i < byte && i < text.size(); ++i) line += text[i] == '\n';
-  return line;
-}
-
 // Parses a whole file as one JSON value; errors name the line.
 Result<json> ParseWholeFile(const std::string& path, const std::string& text) {
-  if (const size_t bad = FindInvalidUtf8(text); bad != std::string::npos) {
-    return ParseError(MakeDiagnostic(path, LineOfByte(text, bad), "INVALID_UTF8", "invalid UTF-8").ToString());
-  }
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    if (const auto at = what.find("parse error"); at != std::string::npos) what = what.substr(at);
-    return ParseError(MakeDiagnostic(path, LineOfByte(text, e.byte > 0 ? e.byte - 1 : 0), "BAD_JSON", what).ToString());
-  }
+  Diagnostic bad;
+  return ParseJsonText(text, path, &bad);
 }
 
 // The first non-blank line of a file parses alone as a JSON object: the file is JSON Lines.
 bool FirstLineIsJsonObject(std::string_view text) {
   const size_t end = text.find('\n');
-  const json first = json::parse(text.substr(0, end), nullptr, false);
-  return !first.is_discarded() && first.is_object() && !first.contains("annotations");
+  Diagnostic bad;
+  const auto first = ParseJsonLine(std::string(text.substr(0, end)), "", 1, &bad);
+  return first.ok() && first->is_object() && !first->contains("annotations");
 }
 
 std::string IdText(const json& value) {

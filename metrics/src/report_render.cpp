@@ -256,6 +256,10 @@ double Value(const ordered_json& metrics, const char* key) {
 Result<NamedReport> ReadJsonReport(const std::string& path) {
   auto text = ReadFile(path);
   if (!text.ok()) return text.status();
+  // Checked first by the core parser, which refuses what would crash or abort nlohmann (deep nesting, 1e999) with
+  // the line; parsed again to keep the report's key order.
+  Diagnostic bad;
+  if (auto checked = ParseJsonText(*text, path, &bad); !checked.ok()) return checked.status();
   NamedReport r;
   r.report = ordered_json::parse(*text, nullptr, false);
   if (r.report.is_discarded() || !r.report.is_object() || !r.report.contains("tasks")) {

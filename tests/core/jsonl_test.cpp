@@ -113,6 +113,66 @@ TEST(JsonlReaderTest, VeryLongLinesAreRead) {
   EXPECT_EQ(reader->Next(&value, &bad), JsonlReader::Outcome::kEnd);
 }
 
+TEST(JsonlReaderTest, NestingPastTheLimitIsRefusedAtItsLine) {
+  // 257 levels: one past kMaxJsonDepth. (100,000 levels crashed mgrs-score before the limit, issue 17.)
+  const auto r = Read("too_deep_line2.jsonl");
+  ASSERT_EQ(r.bad.size(), 1u);
+  EXPECT_EQ(r.bad[0].line, 2);
+  EXPECT_EQ(r.bad[0].code, "TOO_DEEP");
+  ASSERT_EQ(r.values.size(), 2u);
+  EXPECT_EQ(r.values[1].second["id"], "c");
+}
+
+TEST(JsonlReaderTest, NestingAtTheLimitIsAccepted) {
+  const std::string deep = std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']');
+  Diagnostic bad;
+  EXPECT_TRUE(ParseJsonLine(deep, "x.jsonl", 1, &bad).ok()) << bad.ToString();
+  // Brackets inside strings are text, not nesting.
+  const std::string in_string = "{\"a\": \"" + std::string(1000, '[') + "\\\"\"}";
+  auto parsed = ParseJsonLine(in_string, "x.jsonl", 1, &bad);
+  ASSERT_TRUE(parsed.ok()) << bad.ToString();
+  EXPECT_EQ((*parsed)["a"].get<std::string>().size(), 1001u);
+}
+
+TEST(JsonlReaderTest, NumberOverflowIsABadLineNotAnAbort) {
+  // nlohmann-json reports 1e999 as out_of_range, which escaped the parse_error handler and aborted mgrs-score.
+  const auto r = Read("number_overflow_line2.jsonl");
+  ASSERT_EQ(r.bad.size(), 1u);
+  EXPECT_EQ(r.bad[0].line, 2);
+  EXPECT_EQ(r.bad[0].code, "BAD_JSON");
+  EXPECT_NE(r.bad[0].message.find("number overflow parsing '1e999'"), std::string::npos) << r.bad[0].message;
+  EXPECT_EQ(r.values.size(), 2u);
+}
+
+TEST(JsonTextTest, NumberOverflowNamesItsLineInTheFile) {
+  auto text = ReadFile(testing::FixtureFile("core/json/number_overflow_line3.json"));
+  ASSERT_TRUE(text.ok());
+  Diagnostic bad;
+  auto parsed = ParseJsonText(*text, "f.json", &bad);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(bad.line, 3);
+  EXPECT_NE(parsed.status().message().find("f.json:3: error[BAD_JSON]: number overflow"), std::string::npos)
+      << parsed.status().ToString();
+}
+
+TEST(JsonTextTest, NestingPastTheLimitNamesItsLineInTheFile) {
+  auto text = ReadFile(testing::FixtureFile("core/json/too_deep_line2.json"));
+  ASSERT_TRUE(text.ok());
+  Diagnostic bad;
+  auto parsed = ParseJsonText(*text, "f.json", &bad);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(bad.code, "TOO_DEEP");
+  EXPECT_EQ(bad.line, 2);
+}
+
+TEST(JsonTextTest, SyntaxErrorNamesItsLineInTheFile) {
+  Diagnostic bad;
+  auto parsed = ParseJsonText("{\n  \"a\": 1,\n  \"b\" 2\n}\n", "f.json", &bad);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(bad.code, "BAD_JSON");
+  EXPECT_EQ(bad.line, 3);
+}
+
 TEST(DiagnosticTest, FormatsPathLineCodeAndMessage) {
   EXPECT_EQ(MakeDiagnostic("a/b.txt", 12, "UNKNOWN_CLASS", "class 'x' is not in the manifest").ToString(),
             "a/b.txt:12: error[UNKNOWN_CLASS]: class 'x' is not in the manifest");

@@ -105,7 +105,15 @@ TEST(SampleTest, EachMalformedFieldIsReportedByName) {
         << "got: " << sample.status().message() << "\nwant: " << line.substr(tab + 1);
     ++cases;
   }
-  EXPECT_EQ(cases, 21);
+  EXPECT_EQ(cases, 25);
+}
+
+TEST(SampleTest, AGroundTruthBoxPartlyOutsideTheImageIsKept) {
+  // Objects cut by the image edge are common (DOTA tiles); only boxes wholly outside or far past it are refused.
+  auto sample = SampleFromJson(nlohmann::json::parse(
+      R"({"id":"a","task":"grounding","image_size":[200,100],"gt":{"boxes":[[190,90,230,120],[-20,-10,5,5]]}})"));
+  ASSERT_TRUE(sample.ok()) << sample.status().ToString();
+  EXPECT_EQ(std::get<GroundingTruth>(sample->gt).boxes.size(), 2u);
 }
 
 TEST(PredictionTest, AcceptsTheKeyNamesOfPublishedEvaluationScripts) {

@@ -145,6 +145,80 @@ TEST(CliTest, MalformedCocoResultsExitsOneWithTheLine) {
   EXPECT_NE(out.find("coco_results_bad_json.json:2: error[BAD_JSON]"), std::string::npos) << out;
 }
 
+// Issue 17: hostile inputs that crashed or aborted mgrs-score. Each is a bad record with its file and line now.
+TEST(CliTest, PredictionNested100000DeepIsARejectNotACrash) {
+  std::string out;
+  EXPECT_EQ(Score("captions_gt.jsonl", "pred_deep_100000_line2.jsonl", &out), 3) << out;
+  EXPECT_NE(out.find("pred_deep_100000_line2.jsonl:2: error[TOO_DEEP]"), std::string::npos) << out;
+}
+
+TEST(CliTest, GroundTruthNested100000DeepExitsOneWithItsLine) {
+  std::string out;
+  EXPECT_EQ(Score("gt_deep_100000_line2.jsonl", "captions_pred.jsonl", &out), 1) << out;
+  EXPECT_NE(out.find("gt_deep_100000_line2.jsonl:2: error[TOO_DEEP]"), std::string::npos) << out;
+}
+
+TEST(CliTest, NumberOverflowInAPredictionIsARejectWithItsLine) {
+  std::string out;
+  EXPECT_EQ(Score("captions_gt.jsonl", "pred_number_overflow_line2.jsonl", &out), 3) << out;
+  EXPECT_NE(out.find("pred_number_overflow_line2.jsonl:2: error[BAD_JSON]: number overflow"), std::string::npos) << out;
+}
+
+TEST(CliTest, NumberOverflowInAGroundTruthBoxExitsOneWithItsLine) {
+  std::string out;
+  EXPECT_EQ(Score("gt_box_overflow_line2.jsonl", "grounding_pred.jsonl", &out), 1) << out;
+  EXPECT_NE(out.find("gt_box_overflow_line2.jsonl:2: error[BAD_JSON]: number overflow"), std::string::npos) << out;
+}
+
+TEST(CliTest, NumberOverflowInImageSizeExitsOneWithItsLine) {
+  std::string out;
+  EXPECT_EQ(Score("gt_image_size_overflow_line1.jsonl", "grounding_pred.jsonl", &out), 1) << out;
+  EXPECT_NE(out.find("gt_image_size_overflow_line1.jsonl:1: error[BAD_JSON]: number overflow"), std::string::npos)
+      << out;
+}
+
+TEST(CliTest, NumberOverflowInACocoImageIdExitsOneWithItsLine) {
+  std::string out;
+  EXPECT_EQ(Score("coco_gt.json", "coco_results_image_id_overflow.json", &out), 1) << out;
+  EXPECT_NE(out.find("coco_results_image_id_overflow.json:2: error[BAD_JSON]: number overflow"), std::string::npos)
+      << out;
+}
+
+TEST(CliTest, InvertedGroundTruthBoxExitsOneWithItsLine) {
+  std::string out;
+  EXPECT_EQ(Score("gt_box_inverted_line2.jsonl", "grounding_pred.jsonl", &out), 1) << out;
+  EXPECT_NE(out.find("gt_box_inverted_line2.jsonl:2: error[BAD_SAMPLE]: gt.boxes[0]: x2 < x1"), std::string::npos)
+      << out;
+}
+
+TEST(CliTest, GroundTruthBoxOutsideTheImageExitsOneWithItsLine) {
+  std::string out;
+  EXPECT_EQ(Score("gt_box_outside_line3.jsonl", "grounding_pred.jsonl", &out), 1) << out;
+  EXPECT_NE(out.find("gt_box_outside_line3.jsonl:3: error[BAD_SAMPLE]: gt.boxes[0]: lies wholly outside"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("gt_box_outside_line3.jsonl:2:"), std::string::npos) << out;  // partly outside: kept
+}
+
+TEST(CliTest, GroundTruthBoxFarPastTheEdgeExitsOneWithItsLine) {
+  std::string out;
+  EXPECT_EQ(Score("gt_box_far_past_edge_line1.jsonl", "grounding_pred.jsonl", &out), 1) << out;
+  EXPECT_NE(out.find("gt_box_far_past_edge_line1.jsonl:1: error[BAD_SAMPLE]: gt.boxes[0]: reaches more than"),
+            std::string::npos)
+      << out;
+}
+
+TEST(CliTest, CountingWithNoParsedAnswerReportsNullErrors) {
+  const std::string dir = mgrs::testing::ScratchDir("cli-counting-none-parsed");
+  std::string out;
+  ASSERT_EQ(Score("counting_gt.jsonl", "counting_pred_no_integer.jsonl", &out, "--json " + dir + "/r.json"), 0) << out;
+  std::ifstream in(dir + "/r.json");
+  const auto metrics = nlohmann::json::parse(in)["tasks"]["counting"]["metrics"];
+  EXPECT_EQ(metrics["parsed"], 0);
+  EXPECT_TRUE(metrics["mae"].is_null()) << metrics.dump();
+  EXPECT_TRUE(metrics["rmse"].is_null()) << metrics.dump();
+}
+
 TEST(CliTest, CocoFilesAreDetected) {
   const std::string dir = mgrs::testing::ScratchDir("cli-coco");
   std::string out;
@@ -210,6 +284,14 @@ TEST(CliTest, CompareRejectsAFileThatIsNotAReport) {
   EXPECT_EQ(mgrs::testing::RunCommand(std::string(MGRS_SCORE_TOOL) + " compare " + Fixture("coco_results.json"), &out),
             1);
   EXPECT_NE(out.find("not an mgrs-score JSON report"), std::string::npos) << out;
+}
+
+TEST(CliTest, CompareRefusesAReportNested100000DeepWithItsLine) {
+  std::string out;
+  EXPECT_EQ(mgrs::testing::RunCommand(
+                std::string(MGRS_SCORE_TOOL) + " compare " + Fixture("report_deep_100000_line2.json"), &out),
+            1);
+  EXPECT_NE(out.find("report_deep_100000_line2.json:2: error[TOO_DEEP]"), std::string::npos) << out;
 }
 
 TEST(CliTest, GroundingParseFailuresAreListedNotFatal) {

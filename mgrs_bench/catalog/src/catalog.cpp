@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "quad_blob.h"
@@ -76,6 +78,20 @@ std::string Now() {
   return buffer;
 }
 
+// `path` for a file: URI ('%', '?' and '#' escaped).
+std::string UriPath(const std::string& path) {
+  std::string out;
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      static const char kHex[] = "0123456789ABCDEF";
+      out += {'%', kHex[(c >> 4) & 15], kHex[c & 15]};
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 int LatestSchemaVersion() { return Migrations().back().version; }
@@ -84,8 +100,19 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, Mode mod
   const bool writable = mode == Mode::kReadWrite;
   if (!writable && !std::filesystem::exists(path)) return NotFound("catalog " + path + " does not exist");
   sqlite3* db = nullptr;
-  const int flags = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
-  if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+  int flags = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+  std::string target = path;
+  // Reading a WAL catalog needs a -shm file beside it; in a folder we may not write, with no -wal file left (or an
+  // empty one: no writer at work, every commit in the file), the catalog cannot change under us and is opened as
+  // immutable.
+  const std::string folder = std::filesystem::path(path).parent_path().string();
+  std::error_code no_wal;
+  if (!writable && ::access(folder.empty() ? "." : folder.c_str(), W_OK) != 0 &&
+      (std::filesystem::file_size(path + "-wal", no_wal) == 0 || no_wal)) {
+    target = "file:" + UriPath(path) + "?immutable=1";
+    flags |= SQLITE_OPEN_URI;
+  }
+  if (sqlite3_open_v2(target.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
     Status status = IoError("cannot open catalog " + path + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
     sqlite3_close(db);
     return status;

@@ -47,7 +47,25 @@ Status ReadNumbers(const json& value, const std::string& field, size_t count, do
   return Status::Ok();
 }
 
-Status ReadTruth(Task task, const json& gt, GroundTruth* out) {
+// A ground-truth box must be ordered (x1 <= x2, y1 <= y2) and, when the image size is known, overlap the image
+// and stay within one image size of its edges: anything else is a broken annotation, and quietly scoring against
+// it would make every prediction for the sample wrong.
+Status CheckTruthBox(const double* v, const std::optional<std::array<int, 2>>& image_size, const std::string& field) {
+  if (v[2] < v[0] || v[3] < v[1]) return FieldError(field, "x2 < x1 or y2 < y1 (expected [x1, y1, x2, y2])");
+  if (!image_size) return Status::Ok();
+  const double w = (*image_size)[0], h = (*image_size)[1];
+  if (v[0] >= w || v[1] >= h || v[2] <= 0 || v[3] <= 0) {
+    return FieldError(field, "lies wholly outside the image (image_size " + std::to_string((*image_size)[0]) + "x" +
+                                 std::to_string((*image_size)[1]) + ")");
+  }
+  if (v[0] < -w || v[1] < -h || v[2] > 2 * w || v[3] > 2 * h) {
+    return FieldError(field, "reaches more than one image size past the image's edges (image_size " +
+                                 std::to_string((*image_size)[0]) + "x" + std::to_string((*image_size)[1]) + ")");
+  }
+  return Status::Ok();
+}
+
+Status ReadTruth(Task task, const json& gt, const std::optional<std::array<int, 2>>& image_size, GroundTruth* out) {
   if (!gt.is_object()) return FieldError("gt", "expected an object");
   switch (task) {
     case Task::kCaption: {
@@ -73,7 +91,9 @@ Status ReadTruth(Task task, const json& gt, GroundTruth* out) {
       if (!boxes->is_array()) return FieldError("gt.boxes", "expected an array of [x1, y1, x2, y2]");
       for (size_t i = 0; i < boxes->size(); ++i) {
         double v[4];
-        MGRS_RETURN_IF_ERROR(ReadNumbers((*boxes)[i], "gt.boxes[" + std::to_string(i) + "]", 4, v));
+        const std::string field = "gt.boxes[" + std::to_string(i) + "]";
+        MGRS_RETURN_IF_ERROR(ReadNumbers((*boxes)[i], field, 4, v));
+        MGRS_RETURN_IF_ERROR(CheckTruthBox(v, image_size, field));
         truth.boxes.push_back({v[0], v[1], v[2], v[3]});
       }
       const auto quads = gt.find("quads");
@@ -222,7 +242,7 @@ Result<Sample> SampleFromJson(const json& value) {
   }
   const auto gt = value.find("gt");
   if (gt == value.end()) return FieldError("gt", "missing");
-  MGRS_RETURN_IF_ERROR(ReadTruth(s.task, *gt, &s.gt));
+  MGRS_RETURN_IF_ERROR(ReadTruth(s.task, *gt, s.image_size, &s.gt));
   for (const auto& [key, item] : value.items()) {
     if (std::find(std::begin(kSampleKeys), std::end(kSampleKeys), key) == std::end(kSampleKeys)) {
       s.extra[key] = item;

@@ -103,6 +103,15 @@ std::string OptionsJson(const IngestOptions& o, const std::string& version) {
   return j.dump();
 }
 
+void CopyCounts(const IngestSummary& summary, catalog::IngestRun* run) {
+  run->files = summary.files_read;
+  run->images = summary.images;
+  run->objects_read = summary.objects_accepted + summary.objects_rejected;
+  run->objects_accepted = summary.objects_accepted;
+  run->objects_rejected = summary.objects_rejected;
+  run->warnings = summary.warnings;
+}
+
 }  // namespace
 
 Result<IngestSummary> Ingest(const IngestOptions& options) {
@@ -207,16 +216,25 @@ Result<IngestSummary> Ingest(const IngestOptions& options) {
   auto run_id = (*catalog)->StartRun(run);
   if (!run_id.ok()) return run_id.status();
   run.id = summary.run_id = *run_id;
+  // From here on a failure closes the run as 'failed', with the counts reached so far, before it is returned; the
+  // bulk writer must be gone by then (its destruction rolls back the open transaction, which would take the run's
+  // update with it).
+  const auto fail = [&](Status status) {
+    run.status = "failed";
+    CopyCounts(summary, &run);
+    (void)(*catalog)->FinishRun(run);  // the first failure is the one to report
+    return status;
+  };
 
   // Dropping the secondary indexes and building them again at the end pays off for a large load; the rebuild
   // sorts the whole catalog, so a rerun or a small addition keeps them live instead.
   auto stored_files = (*catalog)->StoredFileCount();
-  if (!stored_files.ok()) return stored_files.status();
+  if (!stored_files.ok()) return fail(stored_files.status());
   catalog::BulkWriterOptions writer_options = options.writer;
   writer_options.defer_indexes = options.writer.defer_indexes && static_cast<int64_t>(files.size()) > *stored_files;
   summary.indexes_rebuilt = writer_options.defer_indexes;
   auto writer = catalog::BulkWriter::Begin(catalog->get(), name, run.id, writer_options);
-  if (!writer.ok()) return writer.status();
+  if (!writer.ok()) return fail(writer.status());
 
   const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(files.size())));
   OrderedWindow window(files.size(), static_cast<size_t>(std::max(1, options.queue_files) * jobs));
@@ -294,22 +312,23 @@ Result<IngestSummary> Ingest(const IngestOptions& options) {
     summary.parse_cpu_seconds += parse_cpu[w];
   }
   summary.insert_seconds = Seconds(insert_time);
-  if (!failure.ok()) return failure;
+  if (!failure.ok()) {
+    writer->reset();
+    return fail(failure);
+  }
 
   catalog::FinishTimings timings;
-  MGRS_RETURN_IF_ERROR((*writer)->Finish(&timings));
+  if (Status finished = (*writer)->Finish(&timings); !finished.ok()) {
+    writer->reset();
+    return fail(finished);
+  }
   summary.insert_seconds += timings.commit_seconds;
   summary.index_seconds = timings.index_seconds;
   summary.foreign_key_seconds = timings.foreign_key_seconds;
   writer->reset();
 
   run.status = summary.stopped ? "failed" : "completed";
-  run.files = summary.files_read;
-  run.images = summary.images;
-  run.objects_read = summary.objects_read;
-  run.objects_accepted = summary.objects_accepted;
-  run.objects_rejected = summary.objects_rejected;
-  run.warnings = summary.warnings;
+  CopyCounts(summary, &run);
   MGRS_RETURN_IF_ERROR((*catalog)->FinishRun(run));
   summary.wall_seconds = Seconds(Clock::now() - wall_start);
   return summary;

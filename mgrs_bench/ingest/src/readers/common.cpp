@@ -5,7 +5,10 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <set>
 #include <unordered_map>
+
+#include <sys/stat.h>
 
 #include "mgrs/core/files.h"
 #include "mgrs/core/text.h"
@@ -43,31 +46,56 @@ size_t SplitTokens(std::string_view line, std::string_view* tokens, size_t max) 
   return count;
 }
 
+namespace {
+
+// A recursive listing that follows links to folders (datasets are often assembled from links) but enters each
+// folder, by device and inode, only once: a link to "." or to an ancestor is not a loop. Each folder's entries are
+// visited in name order, so which path reaches a folder first does not depend on the file system's order.
+class Lister {
+ public:
+  Lister(const std::string& wanted, const std::vector<std::string>& skip_dirs, std::vector<std::string>* out)
+      : wanted_(wanted), skip_dirs_(skip_dirs), out_(out) {}
+
+  Status List(const fs::path& folder, const std::string& relative) {
+    struct stat info {};
+    if (::stat(folder.c_str(), &info) != 0 || !entered_.emplace(info.st_dev, info.st_ino).second) return Status::Ok();
+    std::error_code ec;
+    // The entries keep the file type readdir gave, so only links cost a stat.
+    std::vector<std::pair<std::string, fs::directory_entry>> entries;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+      entries.emplace_back(it->path().filename().string(), *it);
+    }
+    if (ec) return IoError("cannot list " + folder.string() + ": " + ec.message());
+    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [name, entry] : entries) {
+      const std::string child = relative.empty() ? name : relative + "/" + name;
+      if (entry.is_directory(ec)) {
+        if (std::find(skip_dirs_.begin(), skip_dirs_.end(), name) != skip_dirs_.end()) continue;
+        MGRS_RETURN_IF_ERROR(List(entry.path(), child));
+      } else if (entry.is_regular_file(ec) && EndsWith(ToLowerAscii(name), wanted_)) {
+        out_->push_back(child);
+      }
+    }
+    return Status::Ok();
+  }
+
+ private:
+  const std::string& wanted_;
+  const std::vector<std::string>& skip_dirs_;
+  std::vector<std::string>* out_;
+  std::set<std::pair<dev_t, ino_t>> entered_;
+};
+
+}  // namespace
+
 Result<std::vector<std::string>> ListFilesWithExtension(const std::string& root, const std::string& extension,
                                                         const std::vector<std::string>& skip_dirs) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) return NotFound("dataset root " + root + " is not a folder");
   std::vector<std::string> out;
   const std::string wanted = ToLowerAscii(extension);
-  fs::recursive_directory_iterator it(root, fs::directory_options::follow_directory_symlink, ec), end;
-  if (ec) return IoError("cannot list " + root + ": " + ec.message());
-  // Entries are root + "/" + relative parts, so the relative path is a suffix (fs::relative would resolve both
-  // paths on disk for every file: most of the listing's time on a DOTA-v2-sized tree).
-  const std::string base = fs::path(root).generic_string();
-  for (; it != end; it.increment(ec)) {
-    if (ec) return IoError("cannot list " + root + ": " + ec.message());
-    const fs::directory_entry& entry = *it;
-    const std::string name = entry.path().filename().string();
-    if (entry.is_directory(ec)) {
-      if (std::find(skip_dirs.begin(), skip_dirs.end(), name) != skip_dirs.end()) it.disable_recursion_pending();
-      continue;
-    }
-    if (!entry.is_regular_file(ec)) continue;
-    if (!EndsWith(ToLowerAscii(name), wanted)) continue;
-    std::string path = entry.path().generic_string().substr(base.size());
-    if (!path.empty() && path.front() == '/') path.erase(0, 1);
-    out.push_back(std::move(path));
-  }
+  Lister lister(wanted, skip_dirs, &out);
+  MGRS_RETURN_IF_ERROR(lister.List(root, ""));
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -50,7 +50,8 @@ bool ParseInteger(std::string_view text, int64_t* value);
 size_t SplitTokens(std::string_view line, std::string_view* tokens, size_t max);
 
 // Every regular file under `root` whose name ends with `extension` (case-insensitive), relative, sorted, with
-// "/" separators. Folders named in `skip_dirs` are not entered.
+// "/" separators. Folders named in `skip_dirs` are not entered. Links to folders are followed, but each folder
+// (by device and inode) is entered once: a link loop lists its files once, under the first path reached.
 Result<std::vector<std::string>> ListFilesWithExtension(const std::string& root, const std::string& extension,
                                                         const std::vector<std::string>& skip_dirs = {});
 

@@ -13,7 +13,8 @@
 namespace mgrs {
 
 // Reads a JSONL file one line at a time. Empty (or all-blank) lines are skipped; CRLF and a UTF-8 BOM are
-// accepted. A bad line becomes a Diagnostic (codes: BAD_JSON, INVALID_UTF8, TRUNCATED_LINE) and reading goes on.
+// accepted. A bad line becomes a Diagnostic (codes: BAD_JSON, INVALID_UTF8, TOO_DEEP, TRUNCATED_LINE) and reading
+// goes on.
 class JsonlReader {
  public:
   enum class Outcome { kValue, kBadLine, kEnd };
@@ -33,9 +34,18 @@ class JsonlReader {
   std::string line_;
 };
 
-// Parses one line of JSON text; `path` and `line_number` only go into the diagnostic.
+// Arrays and objects nested deeper than this are refused before parsing (TOO_DEEP): copying, comparing and dumping
+// a JSON value recurse once per level, so a line of 100,000 brackets would overflow the stack. No record of ours
+// nests more than a handful of levels.
+constexpr int kMaxJsonDepth = 256;
+
+// Parses one line of JSON text; `path` and `line_number` only go into the diagnostic. Never throws: syntax errors,
+// numbers out of the double range (`1e999`) and nesting past kMaxJsonDepth all become *bad.
 Result<nlohmann::json> ParseJsonLine(const std::string& text, const std::string& path, int64_t line_number,
                                      Diagnostic* bad);
+
+// The same for a whole JSON document (a .json file): the diagnostic names the line, within `text`, of the error.
+Result<nlohmann::json> ParseJsonText(const std::string& text, const std::string& path, Diagnostic* bad);
 
 // Writes one compact JSON value per line ("\n"-terminated, UTF-8), atomically on Commit().
 class JsonlWriter {

@@ -64,7 +64,9 @@ struct Sample {
   std::string Question() const;
 };
 
-// Validates and converts one JSON object. Errors name the field ("gt.boxes[1]: expected 4 numbers").
+// Validates and converts one JSON object. Errors name the field ("gt.boxes[1]: expected 4 numbers"). Ground-truth
+// boxes must have x1 <= x2 and y1 <= y2 and, when image_size is given, overlap the image and reach no more than one
+// image size past its edges.
 Result<Sample> SampleFromJson(const nlohmann::json& json);
 nlohmann::ordered_json SampleToJson(const Sample& sample);
 // Appends SampleToJson(sample).dump() and "\n" to *out, byte for byte, without building the JSON tree (about ten
