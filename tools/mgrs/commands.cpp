@@ -8,6 +8,7 @@ const std::vector<cli::Subcommand>& MgrsCommands() {
       {"self-check", "check what is built: versions, libraries, data files, self-tests", RunSelfCheck},
       {"ingest", "read a dataset's annotation files into the catalog", RunIngest},
       {"catalog", "look into a catalog: stats, verify, rejects, export, merge", RunCatalog},
+      {"augment", "derive augmented images: count-varying cutout, spatial and colour edits", RunAugment},
   };
   return commands;
 }

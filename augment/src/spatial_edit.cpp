@@ -1,0 +1,161 @@
+// Spatial attribute edit: fill the object's hole, paste it into another grid cell with Poisson blending, rewrite
+// the position phrase (see edit.h).
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include <opencv2/imgproc.hpp>
+#include <opencv2/photo.hpp>
+
+#include "mgrs/augment/edit.h"
+#include "mgrs/augment/phrases.h"
+#include "mgrs/augment/regions.h"
+
+namespace mgrs::augment {
+namespace {
+
+EditOutcome Skipped(const char* reason) {
+  EditOutcome out;
+  out.skip_reason = reason;
+  return out;
+}
+
+Object Moved(const Object& object, int dx, int dy, GridCell cell) {
+  Object moved = object;
+  moved.hbb = Box{object.hbb.x1 + dx, object.hbb.y1 + dy, object.hbb.x2 + dx, object.hbb.y2 + dy};
+  if (moved.quad) {
+    for (Point& p : *moved.quad) p = Point{p.x + dx, p.y + dy};
+  }
+  moved.attributes.grid_cell = CellName(cell);
+  return moved;
+}
+
+Point Centre(const Box& b) { return Point{(b.x1 + b.x2) / 2, (b.y1 + b.y2) / 2}; }
+
+// The cut: the object's polygon grown by the margin, in the frame of `source` (its pixel box with room for the
+// margin and the one-pixel border seamlessClone clears).
+struct Cut {
+  cv::Rect source;
+  cv::Mat mask;
+};
+
+Cut MakeCut(const Object& object, cv::Size size, int margin) {
+  Cut cut;
+  cut.source = PixelBox(object, margin + 2, size);
+  cut.mask = cv::Mat::zeros(cut.source.size(), CV_8UC1);
+  FillObject(cut.mask, object, cut.source.tl());
+  if (margin > 0) {
+    cv::dilate(cut.mask, cut.mask, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * margin + 1, 2 * margin + 1}));
+  }
+  // seamlessClone zeroes the mask's outer pixel ring; do it here so the hole and the paste agree.
+  cv::rectangle(cut.mask, cv::Rect(0, 0, cut.mask.cols, cut.mask.rows), cv::Scalar(0), 1);
+  return cut;
+}
+
+// Fills the pixels under the cut, seeing only the cut's box grown by `context`.
+void FillHole(cv::Mat& image, const Cut& cut, int context, double radius) {
+  const cv::Rect area = (cut.source + cv::Size(2 * context, 2 * context) - cv::Point(context, context)) &
+                        cv::Rect(0, 0, image.cols, image.rows);
+  cv::Mat hole = cv::Mat::zeros(area.size(), CV_8UC1);
+  cut.mask.copyTo(hole(cut.source - area.tl()));
+  cv::Mat filled;
+  cv::inpaint(image(area), hole, filled, radius, cv::INPAINT_TELEA);
+  filled.copyTo(image(area), hole);
+}
+
+// Pastes the cut from `original` shifted by (dx, dy) into `image` with Poisson blending (cv::seamlessClone,
+// NORMAL_CLONE) over the destination box grown by `context` only.
+void Paste(cv::Mat& image, const cv::Mat& original, const Cut& cut, int dx, int dy, int context) {
+  const cv::Rect mask_box = cv::boundingRect(cut.mask);
+  const cv::Rect target = cv::Rect(cut.source.tl() + mask_box.tl() + cv::Point(dx, dy), mask_box.size());
+  const cv::Rect area = (target + cv::Size(2 * context, 2 * context) - cv::Point(context, context)) &
+                        cv::Rect(0, 0, image.cols, image.rows);
+  // seamlessClone centres the mask's bounding box on `centre`: this centre puts it exactly at `target`.
+  const cv::Point centre = target.tl() - area.tl() + cv::Point(mask_box.width / 2, mask_box.height / 2);
+  cv::Mat blended;
+  cv::seamlessClone(original(cut.source), image(area), cut.mask.clone(), centre, blended, cv::NORMAL_CLONE);
+  blended.copyTo(image(area));
+}
+
+struct Placement {
+  GridCell cell;
+  int dx = 0, dy = 0;
+};
+
+// A random shift that puts the object's centre in `cell`, keeps the cut inside the image, and keeps the IoU
+// with every other box below the limit; none when `tries` random positions all fail.
+std::optional<Placement> Place(const Object& object, const Cut& cut, const std::vector<Object>& others, GridCell cell,
+                               cv::Size size, const SpatialOptions& options, Rng& rng) {
+  const Point centre = Centre(object.hbb);
+  const double cell_w = size.width / 3.0, cell_h = size.height / 3.0;
+  for (int t = 0; t < options.placements_per_cell; ++t) {
+    const double x = rng.Uniform(cell.col * cell_w, (cell.col + 1) * cell_w);
+    const double y = rng.Uniform(cell.row * cell_h, (cell.row + 1) * cell_h);
+    const int dx = static_cast<int>(std::lround(x - centre.x)), dy = static_cast<int>(std::lround(y - centre.y));
+    const cv::Rect moved = cut.source + cv::Point(dx, dy);
+    if (moved.x < 0 || moved.y < 0 || moved.br().x > size.width || moved.br().y > size.height) continue;
+    const Box box{object.hbb.x1 + dx, object.hbb.y1 + dy, object.hbb.x2 + dx, object.hbb.y2 + dy};
+    if (!(CellOf(Centre(box), size.width, size.height) == cell)) continue;
+    const bool clear = std::all_of(others.begin(), others.end(), [&](const Object& o) {
+      return o.id == object.id || BoxIou(box, o.hbb) < options.max_iou;
+    });
+    if (clear) return Placement{cell, dx, dy};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+EditOutcome SpatialEdit(const cv::Mat& image, const std::vector<Object>& objects, const Expression& target,
+                        const SpatialOptions& options, Rng& rng) {
+  if (image.type() != CV_8UC3) return Skipped("unsupported_pixel_type");
+  const auto it =
+      std::find_if(objects.begin(), objects.end(), [&](const Object& o) { return o.id == target.object_id; });
+  if (it == objects.end()) return Skipped("no_target_object");
+  const auto phrase = FindPositionPhrase(target.text);
+  if (!phrase) return Skipped("no_position_term");
+  const GridCell from = CellOf(Centre(it->hbb), image.cols, image.rows);
+  if (!phrase->Matches(from)) return Skipped("phrase_disagrees_with_position");
+  if (std::max(it->hbb.width(), it->hbb.height()) > options.max_object_px) return Skipped("object_too_large");
+
+  const Cut cut = MakeCut(*it, image.size(), options.mask_margin_px);
+  // Cells the old phrase does not describe, in random order: the rewritten phrase then says something new.
+  std::vector<GridCell> cells;
+  for (int row = 0; row < 3; ++row) {
+    for (int col = 0; col < 3; ++col) {
+      if (!phrase->Matches(GridCell{row, col})) cells.push_back(GridCell{row, col});
+    }
+  }
+  rng.Shuffle(cells);
+  std::optional<Placement> placement;
+  for (const GridCell& cell : cells) {
+    if ((placement = Place(*it, cut, objects, cell, image.size(), options, rng))) break;
+  }
+  if (!placement) return Skipped("no_free_cell");
+
+  EditOutcome out;
+  out.pixels = image.clone();
+  FillHole(out.pixels, cut, options.context_px, options.inpaint_radius);
+  Paste(out.pixels, image, cut, placement->dx, placement->dy, options.context_px);
+  // What the hole and the paste covered decides which other annotations still hold.
+  cv::Mat touched = cv::Mat::zeros(image.size(), CV_8UC1);
+  cut.mask.copyTo(touched(cut.source));
+  cut.mask.copyTo(touched(cut.source + cv::Point(placement->dx, placement->dy)), cut.mask);
+  const Object moved = Moved(*it, placement->dx, placement->dy, placement->cell);
+  for (const Object& o : objects) {
+    if (o.id == it->id) {
+      out.objects.push_back(moved);
+    } else if (CoveredFraction(o, touched) > options.drop_covered_above) {
+      out.dropped_ids.push_back(o.id);
+    } else {
+      out.objects.push_back(o);
+    }
+  }
+  out.expression = target;
+  out.expression.text = RewritePosition(target.text, *phrase, placement->cell);
+  out.params = {{"object_id", it->id}, {"from_cell", CellName(from)}, {"to_cell", CellName(placement->cell)},
+                {"dx", placement->dx}, {"dy", placement->dy},         {"expression_before", target.text}};
+  return out;
+}
+
+}  // namespace mgrs::augment
