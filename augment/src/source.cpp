@@ -1,7 +1,5 @@
-// The catalog side of RunAugment's reader (see source.h): the per-image typed queries of mgrs::catalog.
+// The catalog side of RunAugment's reader (see source.h): mgrs::catalog's streaming ForEachImage.
 #include "source.h"
-
-#include <filesystem>
 
 namespace mgrs::augment {
 
@@ -9,28 +7,17 @@ Status ForEachSource(const std::string& catalog_path, const std::string& dataset
                      const std::function<Status(SourceImage&)>& visit) {
   auto catalog = catalog::Catalog::Open(catalog_path, catalog::Catalog::Mode::kReadOnly);
   if (!catalog.ok()) return catalog.status();
-  auto info = (*catalog)->FindDataset(dataset);
-  if (!info.ok()) return info.status();
-  if (!info->has_value()) return NotFound("dataset '" + dataset + "' is not in " + catalog_path);
-  auto images = (*catalog)->Images(dataset);
-  if (!images.ok()) return images.status();
-  for (Image& image : *images) {
-    if (!image.parent_id.empty()) continue;
+  catalog::ImageQuery query;
+  query.dataset = dataset;
+  query.derived = false;  // derived images are never augmented again
+  return (*catalog)->ForEachImage(query, [&](catalog::AnnotatedImage& record) {
     SourceImage source;
-    // An absolute path is the file itself (derived images); a relative one is under the dataset's root.
-    source.file = std::filesystem::path(image.path).is_absolute()
-                      ? image.path
-                      : (std::filesystem::path((*info)->root) / image.path).string();
-    auto objects = (*catalog)->Objects(image.id);
-    if (!objects.ok()) return objects.status();
-    auto expressions = (*catalog)->Expressions(image.id);
-    if (!expressions.ok()) return expressions.status();
-    source.image = std::move(image);
-    source.objects = std::move(*objects);
-    source.expressions = std::move(*expressions);
-    MGRS_RETURN_IF_ERROR(visit(source));
-  }
-  return Status::Ok();
+    source.image = std::move(record.image);
+    source.file = std::move(record.file);
+    source.objects = std::move(record.objects);
+    source.expressions = std::move(record.expressions);
+    return visit(source);
+  });
 }
 
 }  // namespace mgrs::augment

@@ -9,6 +9,7 @@
 
 #include "augment_helpers.h"
 #include "mgrs/catalog/catalog.h"
+#include "mgrs/catalog/merge.h"
 #include "test_support.h"
 
 namespace mgrs::augment {
@@ -153,6 +154,21 @@ TEST(LineageTest, VersionOneCatalogMigratesKeepingItsRows) {
   const SourceImage parent = LoadSources(path, "dota").at(0);
   EXPECT_TRUE(catalog->AddDerivedImage(OneDerived(parent, scratch)).ok());
   EXPECT_TRUE(catalog->CheckIntegrity().ok());
+}
+
+TEST(LineageTest, MergeKeepsTheLineage) {
+  const std::string scratch = testing::ScratchDir("augment-lineage-merge");
+  const std::string path = IngestP1888(scratch);
+  const SourceImage parent = LoadSources(path, "dota").at(0);
+  ASSERT_TRUE(Open(path)->AddDerivedImage(OneDerived(parent, scratch)).ok());
+  const std::string merged = scratch + "/merged.sqlite";
+  auto summary = catalog::MergeCatalogs(merged, {path});
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(Count(merged,
+                  "SELECT count(*) FROM derivations d JOIN images i ON i.key = d.image_key "
+                  "JOIN images p ON p.key = d.parent_key WHERE i.parent_id = p.id"),
+            1);
+  EXPECT_TRUE(Open(merged)->CheckIntegrity().ok());
 }
 
 }  // namespace

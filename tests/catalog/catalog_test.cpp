@@ -179,6 +179,57 @@ TEST(CatalogTest, BulkWriterStoresWhatTypedQueriesReturn) {
   EXPECT_TRUE(catalog->CheckIntegrity().ok());
 }
 
+// The streaming scan returns what the per-image queries return, image by image, in id order, and filters by
+// dataset and split.
+TEST(CatalogTest, ForEachImageStreamsWhatThePerImageQueriesReturn) {
+  const std::string path = testing::ScratchDir("catalog-scan") + "/c.sqlite";
+  auto catalog = OpenWithDataset(path);
+  auto writer = BulkWriter::Begin(catalog.get(), "toy", StartRun(catalog.get()));
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  SourceBatch batch = MakeBatch("b.txt", "B", 0);  // an image without objects between two with objects
+  batch.images[0].qa.push_back(QaRecord{"presence", "Is there a plane?", "no", 4});
+  batch.images[0].scene_label = "Airport";
+  ASSERT_TRUE((*writer)->Add(batch).ok());
+  ASSERT_TRUE((*writer)->Add(MakeBatch("c.txt", "C", 70)).ok());  // stored after B, sorts after it
+  ASSERT_TRUE((*writer)->Add(MakeBatch("a.txt", "A", 3)).ok());   // stored last, sorts first
+  SourceBatch val = MakeBatch("v.txt", "V", 1);
+  val.images[0].image.id = "toy/val/V";
+  val.images[0].image.split = "val";
+  ASSERT_TRUE((*writer)->Add(val).ok());
+  ExpectFinishes(writer->get());
+  writer->reset();
+
+  std::vector<std::string> seen;
+  const Status status = catalog->ForEachImage(ImageQuery{"toy", "train"}, [&](AnnotatedImage& record) {
+    seen.push_back(record.image.id);
+    auto objects = catalog->Objects(record.image.id);
+    auto expressions = catalog->Expressions(record.image.id);
+    EXPECT_TRUE(objects.ok() && expressions.ok());
+    EXPECT_EQ(record.objects.size(), objects->size());
+    for (size_t k = 0; k < objects->size() && k < record.objects.size(); ++k) {
+      EXPECT_EQ(record.objects[k].object.id, (*objects)[k].object.id);
+      EXPECT_EQ(record.objects[k].object.hbb, (*objects)[k].object.hbb);
+      EXPECT_EQ(record.objects[k].object.class_key, (*objects)[k].object.class_key);
+      EXPECT_EQ(record.objects[k].object.image_id, record.image.id);
+    }
+    EXPECT_EQ(record.expressions.size(), expressions->size());
+    EXPECT_EQ(record.captions.size(), 1u);
+    EXPECT_EQ(record.qa.size(), record.image.id == "toy/train/B" ? 1u : 0u);
+    EXPECT_EQ(record.scene.has_value(), record.image.id == "toy/train/B");
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(seen, (std::vector<std::string>{"toy/train/A", "toy/train/B", "toy/train/C"}));
+
+  int visited = 0;
+  const Status stopped = catalog->ForEachImage(ImageQuery{}, [&](AnnotatedImage&) {
+    ++visited;
+    return Status(StatusCode::kOutOfRange, "enough");
+  });
+  EXPECT_EQ(stopped.code(), StatusCode::kOutOfRange);
+  EXPECT_EQ(visited, 1);
+}
+
 // Objects go in 64-row INSERTs with ids the writer assigns: many objects per image, over several images and
 // chunk boundaries, must come back in order, and expressions must name the right ones.
 TEST(CatalogTest, ManyObjectsPerBatchKeepTheirOrderAndTheirExpressions) {

@@ -9,6 +9,7 @@ const std::vector<cli::Subcommand>& MgrsCommands() {
       {"ingest", "read a dataset's annotation files into the catalog", RunIngest},
       {"catalog", "look into a catalog: stats, verify, rejects, export, merge", RunCatalog},
       {"augment", "derive augmented images: count-varying cutout, spatial and colour edits", RunAugment},
+      {"instruct", "generate the five-task instruction set from a catalog; export it for LLaVA", RunInstruct},
   };
   return commands;
 }

@@ -12,6 +12,7 @@ int RunSelfCheck(int argc, const char* const* argv);
 int RunIngest(int argc, const char* const* argv);
 int RunCatalog(int argc, const char* const* argv);
 int RunAugment(int argc, const char* const* argv);
+int RunInstruct(int argc, const char* const* argv);
 
 const std::vector<cli::Subcommand>& MgrsCommands();
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "quad_blob.h"
+#include "rows.h"
 #include "schema.h"
 #include "sqlite.h"
 
@@ -55,25 +56,6 @@ DatasetInfo ReadDataset(const sql::Statement& s) {
 
 constexpr const char* kDatasetColumns =
     "name, format, version, root, manifest_path, manifest_sha256, coord_origin, licence, homepage";
-
-constexpr const char* kImageColumns =
-    "id, dataset, split, path, width, height, bands, gsd, sha256, coalesce(parent_id, ''), derivation";
-
-Image ReadImage(const sql::Statement& s) {
-  Image image;
-  image.id = s.Text(0);
-  image.dataset = s.Text(1);
-  image.split = s.Text(2);
-  image.path = s.Text(3);
-  image.width = static_cast<int>(s.Int(4));
-  image.height = static_cast<int>(s.Int(5));
-  image.bands = static_cast<int>(s.Int(6));
-  image.gsd = s.OptionalDouble(7);
-  image.sha256 = s.Text(8);
-  image.parent_id = s.Text(9);
-  image.derivation = s.Text(10);
-  return image;
-}
 
 std::string Now() {
   char buffer[32];
@@ -303,34 +285,14 @@ Result<std::optional<Image>> Catalog::FindImage(const std::string& image_id) {
 }
 
 Result<std::vector<StoredObject>> Catalog::Objects(const std::string& image_id) {
-  auto stmt = Prepare(db_,
-                      "SELECT o.id, c.raw, c.key, o.x1, o.y1, o.x2, o.y2, o.quad, o.difficult, o.truncated, o.flags, "
-                      "o.line, coalesce(o.colour, ''), "
-                      "coalesce(o.grid_cell, ''), coalesce(o.size_bucket, '') "
-                      "FROM objects o JOIN images i ON i.key = o.image_key JOIN classes c ON c.id = o.class_id "
-                      "WHERE i.id = ?1 ORDER BY o.id");
+  auto stmt =
+      Prepare(db_, std::string("SELECT ") + kObjectColumns +
+                       " FROM objects o JOIN images i ON i.key = o.image_key JOIN classes c ON c.id = o.class_id"
+                       " WHERE i.id = ?1 ORDER BY o.id");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, image_id);
   std::vector<StoredObject> out;
-  MGRS_RETURN_IF_ERROR(ForEachRow(*stmt, [&](const sql::Statement& s) {
-    StoredObject stored;
-    Object& o = stored.object;
-    o.id = s.Int(0);
-    o.image_id = image_id;
-    o.raw_class = s.Text(1);
-    o.class_key = s.Text(2);
-    o.hbb = Box{s.Double(3), s.Double(4), s.Double(5), s.Double(6)};
-    if (sqlite3_column_bytes(s.get(), 7) == 64) {
-      o.quad = DecodeQuad(sqlite3_column_blob(s.get(), 7));
-    }
-    stored.difficulty = static_cast<int>(s.Int(8));
-    o.difficult = stored.difficulty >= 1;
-    o.truncated = s.Int(9) != 0;
-    stored.flags = static_cast<int>(s.Int(10));
-    stored.line = s.Int(11);
-    o.attributes = ObjectAttributes{s.Text(12), s.Text(13), s.Text(14)};
-    out.push_back(std::move(stored));
-  }));
+  MGRS_RETURN_IF_ERROR(ForEachRow(*stmt, [&](const sql::Statement& s) { out.push_back(ReadObject(s, image_id)); }));
   return out;
 }
 
@@ -394,6 +356,17 @@ Result<std::optional<SceneLabel>> Catalog::SceneLabelOf(const std::string& image
   if (stmt->Step(&status)) return std::optional<SceneLabel>(SceneLabel{image_id, stmt->Text(0)});
   if (!status.ok()) return status;
   return std::optional<SceneLabel>();
+}
+
+Result<std::vector<std::string>> Catalog::SceneClasses(const std::string& dataset) {
+  auto stmt = Prepare(db_,
+                      "SELECT DISTINCT s.raw FROM scene_labels s JOIN images i ON i.key = s.image_key "
+                      "WHERE i.dataset = ?1 ORDER BY s.raw");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, dataset);
+  std::vector<std::string> out;
+  MGRS_RETURN_IF_ERROR(ForEachRow(*stmt, [&](const sql::Statement& s) { out.push_back(s.Text(0)); }));
+  return out;
 }
 
 Result<Catalog::Provenance> Catalog::ProvenanceOf(const std::string& image_id) {
@@ -559,6 +532,40 @@ nlohmann::ordered_json StatsToJson(const CatalogStats& stats) {
     out["datasets"].push_back(std::move(j));
   }
   return out;
+}
+
+Image ReadImage(const sql::Statement& s, int first) {
+  Image image;
+  image.id = s.Text(first);
+  image.dataset = s.Text(first + 1);
+  image.split = s.Text(first + 2);
+  image.path = s.Text(first + 3);
+  image.width = static_cast<int>(s.Int(first + 4));
+  image.height = static_cast<int>(s.Int(first + 5));
+  image.bands = static_cast<int>(s.Int(first + 6));
+  image.gsd = s.OptionalDouble(first + 7);
+  image.sha256 = s.Text(first + 8);
+  image.parent_id = s.Text(first + 9);
+  image.derivation = s.Text(first + 10);
+  return image;
+}
+
+StoredObject ReadObject(const sql::Statement& s, const std::string& image_id, int first) {
+  StoredObject stored;
+  Object& o = stored.object;
+  o.id = s.Int(first);
+  o.image_id = image_id;
+  o.raw_class = s.Text(first + 1);
+  o.class_key = s.Text(first + 2);
+  o.hbb = Box{s.Double(first + 3), s.Double(first + 4), s.Double(first + 5), s.Double(first + 6)};
+  if (sqlite3_column_bytes(s.get(), first + 7) == 64) o.quad = DecodeQuad(sqlite3_column_blob(s.get(), first + 7));
+  stored.difficulty = static_cast<int>(s.Int(first + 8));
+  o.difficult = stored.difficulty >= 1;
+  o.truncated = s.Int(first + 9) != 0;
+  stored.flags = static_cast<int>(s.Int(first + 10));
+  stored.line = s.Int(first + 11);
+  o.attributes = ObjectAttributes{s.Text(first + 12), s.Text(first + 13), s.Text(first + 14)};
+  return stored;
 }
 
 }  // namespace mgrs::catalog

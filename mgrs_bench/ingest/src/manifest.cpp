@@ -114,12 +114,8 @@ Result<DatasetManifest> LoadManifest(const std::string& path) {
 }
 
 Result<std::string> FindManifest(const std::string& name, const std::string& format) {
-  std::vector<std::string> dirs;
-  if (const char* env = std::getenv("MGRS_MANIFESTS"); env && *env) dirs.push_back(env);
-  dirs.push_back(MGRS_INSTALLED_MANIFESTS);
-  dirs.push_back(MGRS_SOURCE_MANIFESTS);
   std::string tried;
-  for (const std::string& dir : dirs) {
+  for (const std::string& dir : ManifestDirs()) {
     for (const std::string& stem : {name, format}) {
       if (stem.empty()) continue;
       const std::string path = dir + "/datasets/" + stem + ".json";

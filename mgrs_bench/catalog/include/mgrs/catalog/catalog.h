@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -108,6 +109,25 @@ struct DerivedImage {
   std::string tool_version;
 };
 
+// One image with every annotation attached to it: what ForEachImage streams (ImageRecord in batch.h is its write-side
+// counterpart).
+struct AnnotatedImage {
+  Image image;
+  std::string file;  // the image file on disk: the dataset root joined with image.path (or image.path when absolute)
+  std::vector<StoredObject> objects;    // by id (their order in the source file)
+  std::vector<Expression> expressions;  // by id
+  std::vector<Caption> captions;        // by sentence index
+  std::vector<Qa> qa;                   // by id
+  std::optional<SceneLabel> scene;
+};
+
+// Which images ForEachImage visits.
+struct ImageQuery {
+  std::string dataset;  // "" = every dataset
+  std::string split;    // "" = every split
+  bool derived = true;  // include images derived by augmentation (parent_id set)
+};
+
 struct IngestRun {
   int64_t id = 0;
   std::string dataset, format, root, options_json, status, started_at, finished_at;
@@ -158,6 +178,12 @@ class Catalog {
   Result<std::vector<Caption>> Captions(const std::string& image_id);
   Result<std::vector<Qa>> QaPairs(const std::string& image_id);
   Result<std::optional<SceneLabel>> SceneLabelOf(const std::string& image_id);
+  // The distinct scene labels of a dataset as written (raw), sorted.
+  Result<std::vector<std::string>> SceneClasses(const std::string& dataset);
+  // Streams the images `query` selects, ordered by id, each with its objects, expressions, captions, QA and scene
+  // label, reading each table once in one pass (no query per image). `visit` may move out of the record; a non-OK
+  // status from it stops the scan and is returned. The catalog must not be written during the scan.
+  Status ForEachImage(const ImageQuery& query, const std::function<Status(AnnotatedImage&)>& visit);
   // Where an image's record came from: its source file and what the annotation said about the image.
   struct Provenance {
     std::string annotation;    // source file relative to the dataset root

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mgrs/core/status.h"
 
@@ -75,5 +76,11 @@ class AtomicFileWriter {
 
 // One-shot form of AtomicFileWriter.
 Status WriteFileAtomically(const std::string& path, std::string_view contents);
+
+// The folders holding the manifests/ data (dataset manifests, templates, configs), in the order they are searched:
+// $MGRS_MANIFESTS, the installed share/mgrs/manifests, the source tree's manifests/.
+std::vector<std::string> ManifestDirs();
+// The first existing <dir>/`relative` over ManifestDirs(); kNotFound lists the paths tried.
+Result<std::string> FindManifestFile(const std::string& relative);
 
 }  // namespace mgrs
