@@ -15,13 +15,14 @@
 namespace mgrs::augment {
 
 struct SpatialOptions {
-  double max_iou = 0.1;             // the moved box's IoU with every other object's box stays below this
-  int mask_margin_px = 3;           // background cut with the object: its shadow edge and the blending seam
-  int context_px = 8;               // Poisson blending and inpainting see the patch grown by this much, no more
-  int placements_per_cell = 24;     // random positions tried in a cell before the next cell
-  double inpaint_radius = 3.0;      // cv::inpaint (Telea) fills the hole the object leaves
-  int max_object_px = 320;          // longer objects are not moved ("object_too_large"): no cell has room
-  double drop_covered_above = 0.5;  // other objects more than this covered by the hole or the paste lose theirs
+  double max_iou = 0.1;                // the moved box's IoU with every other object's box stays below this
+  int mask_margin_px = 3;              // background cut with the object: its shadow edge and the blending seam
+  int context_px = 8;                  // Poisson blending and inpainting see the patch grown by this much, no more
+  int placements_per_cell = 24;        // random positions tried in a cell before the next cell
+  double inpaint_radius = 3.0;         // cv::inpaint (Telea) fills the hole the object leaves
+  int inpaint_half_res_above_px = 48;  // longer holes are filled at half resolution (same look, 5x cheaper)
+  int max_object_px = 320;             // longer objects are not moved ("object_too_large"): no cell has room
+  double drop_covered_above = 0.5;     // other objects more than this covered by the hole or the paste lose theirs
 };
 
 struct ColourOptions {
