@@ -75,18 +75,54 @@ void FillHole(cv::Mat& image, const Cut& cut, const SpatialOptions& options) {
   filled.copyTo(image(area), hole);
 }
 
-// Pastes the cut from `original` shifted by (dx, dy) into `image` with Poisson blending (cv::seamlessClone,
-// NORMAL_CLONE) over the destination box grown by `context` only.
-void Paste(cv::Mat& image, const cv::Mat& original, const Cut& cut, int dx, int dy, int context) {
-  const cv::Rect mask_box = cv::boundingRect(cut.mask);
-  const cv::Rect target = cv::Rect(cut.source.tl() + mask_box.tl() + cv::Point(dx, dy), mask_box.size());
+// Pastes the pixels of `original` under `mask` (in the frame of `from`) into `image` with the frame's top-left
+// at `to`, with Poisson blending (cv::seamlessClone, NORMAL_CLONE) over the destination grown by `context` only.
+void Paste(cv::Mat& image, const cv::Mat& original, cv::Rect from, const cv::Mat& mask, cv::Point to, int context) {
+  const cv::Rect mask_box = cv::boundingRect(mask);
+  const cv::Rect target = cv::Rect(to + mask_box.tl(), mask_box.size());
   const cv::Rect area = (target + cv::Size(2 * context, 2 * context) - cv::Point(context, context)) &
                         cv::Rect(0, 0, image.cols, image.rows);
   // seamlessClone centres the mask's bounding box on `centre`: this centre puts it exactly at `target`.
   const cv::Point centre = target.tl() - area.tl() + cv::Point(mask_box.width / 2, mask_box.height / 2);
   cv::Mat blended;
-  cv::seamlessClone(original(cut.source), image(area), cut.mask.clone(), centre, blended, cv::NORMAL_CLONE);
+  cv::seamlessClone(original(from), image(area), mask.clone(), centre, blended, cv::NORMAL_CLONE);
   blended.copyTo(image(area));
+}
+
+// Covers the hole with the ground patch at `from`, feathered: full weight from `feather` px inside the hole's
+// edge, fading to the pixels already there at the edge (which is ground: the hole reaches past the object).
+void CoverWithGround(cv::Mat& image, const cv::Mat& original, cv::Rect from, const Cut& hole, double feather) {
+  cv::Mat distance;
+  cv::distanceTransform(hole.mask, distance, cv::DIST_L2, 3);
+  cv::Mat target = image(hole.source);
+  const cv::Mat patch = original(from);
+  for (int y = 0; y < hole.mask.rows; ++y) {
+    for (int x = 0; x < hole.mask.cols; ++x) {
+      if (!hole.mask.at<uchar>(y, x)) continue;
+      const double alpha = std::min(1.0, distance.at<float>(y, x) / std::max(1.0, feather));
+      cv::Vec3b& out = target.at<cv::Vec3b>(y, x);
+      const cv::Vec3b& in = patch.at<cv::Vec3b>(y, x);
+      for (int c = 0; c < 3; ++c) out[c] = cv::saturate_cast<uchar>(alpha * in[c] + (1 - alpha) * out[c]);
+    }
+  }
+}
+
+// Ground to cover the hole with: a patch the size of the cut next to it (one or two cut sizes away), inside the
+// image, clear of every object's box and of where the object goes. None in a crowded scene.
+std::optional<cv::Rect> GroundPatch(const Cut& cut, const std::vector<Object>& objects, cv::Rect destination,
+                                    cv::Size size) {
+  const int w = cut.source.width, h = cut.source.height;
+  const cv::Point offsets[] = {{w, 0},  {-w, 0},  {0, h},     {0, -h},     {w, h},     {-w, h},
+                               {w, -h}, {-w, -h}, {2 * w, 0}, {-2 * w, 0}, {0, 2 * h}, {0, -2 * h}};
+  const cv::Rect image(0, 0, size.width, size.height);
+  for (const cv::Point& offset : offsets) {
+    const cv::Rect patch = cut.source + offset;
+    if ((patch & image) != patch || (patch & destination).area() > 0) continue;
+    const bool clear = std::all_of(objects.begin(), objects.end(),
+                                   [&](const Object& o) { return (patch & PixelBox(o, 0, size)).area() == 0; });
+    if (clear) return patch;
+  }
+  return std::nullopt;
 }
 
 struct Placement {
@@ -147,11 +183,19 @@ EditOutcome SpatialEdit(const cv::Mat& image, const std::vector<Object>& objects
 
   EditOutcome out;
   out.pixels = image.clone();
-  FillHole(out.pixels, cut, options);
-  Paste(out.pixels, image, cut, placement->dx, placement->dy, options.context_px);
+  const cv::Point shift(placement->dx, placement->dy);
+  // The hole: nearby ground blended in keeps the ground's texture; inpainting (smooth) only when none is clear.
+  const Cut hole = MakeCut(*it, image.size(), options.hole_margin_px);
+  const auto ground = GroundPatch(hole, objects, cut.source + shift, image.size());
+  if (ground) {
+    CoverWithGround(out.pixels, image, *ground, hole, options.hole_feather_px);
+  } else {
+    FillHole(out.pixels, hole, options);
+  }
+  Paste(out.pixels, image, cut.source, cut.mask, cut.source.tl() + shift, options.context_px);
   // What the hole and the paste covered decides which other annotations still hold.
   cv::Mat touched = cv::Mat::zeros(image.size(), CV_8UC1);
-  cut.mask.copyTo(touched(cut.source));
+  hole.mask.copyTo(touched(hole.source));
   cut.mask.copyTo(touched(cut.source + cv::Point(placement->dx, placement->dy)), cut.mask);
   const Object moved = Moved(*it, placement->dx, placement->dy, placement->cell);
   for (const Object& o : objects) {
@@ -165,8 +209,13 @@ EditOutcome SpatialEdit(const cv::Mat& image, const std::vector<Object>& objects
   }
   out.expression = target;
   out.expression.text = RewritePosition(target.text, *phrase, placement->cell);
-  out.params = {{"object_id", it->id}, {"from_cell", CellName(from)}, {"to_cell", CellName(placement->cell)},
-                {"dx", placement->dx}, {"dy", placement->dy},         {"expression_before", target.text}};
+  out.params = {{"object_id", it->id},
+                {"from_cell", CellName(from)},
+                {"to_cell", CellName(placement->cell)},
+                {"dx", placement->dx},
+                {"dy", placement->dy},
+                {"hole", ground ? "ground_patch" : "inpaint"},
+                {"expression_before", target.text}};
   return out;
 }
 

@@ -47,7 +47,7 @@ void ExpectGoodMove(const cv::Mat& image, const std::vector<Object>& objects, co
   EXPECT_FALSE(FindPositionPhrase(target.text)->Matches(cell)) << "the old phrase no longer fits";
   // Pixels away from the old and the new place (beyond the blending context) are untouched.
   cv::Mat near = cv::Mat::zeros(image.size(), CV_8UC1);
-  const int grow = options.mask_margin_px + options.context_px + 3;
+  const int grow = std::max(options.mask_margin_px, options.hole_margin_px) + options.context_px + 3;
   cv::rectangle(near, PixelBox(before, grow, image.size()), cv::Scalar(255), cv::FILLED);
   cv::rectangle(near, PixelBox(after, grow, image.size()), cv::Scalar(255), cv::FILLED);
   cv::Mat diff;

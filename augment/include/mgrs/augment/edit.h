@@ -15,8 +15,13 @@
 namespace mgrs::augment {
 
 struct SpatialOptions {
-  double max_iou = 0.1;                // the moved box's IoU with every other object's box stays below this
-  int mask_margin_px = 3;              // background cut with the object: its shadow edge and the blending seam
+  double max_iou = 0.1;    // the moved box's IoU with every other object's box stays below this
+  int mask_margin_px = 3;  // background cut with the object: its shadow edge and the blending seam
+  // The hole is covered by nearby clear ground (a patch of the same shape next to it), blended over its outer
+  // `hole_feather_px`, or inpainted when no clear ground is near. It reaches `hole_margin_px` past the object so
+  // the blend zone lies on ground.
+  int hole_margin_px = 7;
+  double hole_feather_px = 4.0;
   int context_px = 8;                  // Poisson blending and inpainting see the patch grown by this much, no more
   int placements_per_cell = 24;        // random positions tried in a cell before the next cell
   double inpaint_radius = 3.0;         // cv::inpaint (Telea) fills the hole the object leaves
