@@ -68,6 +68,7 @@ TEST(SpatialEditTest, SyntheticObjectMovesToAnotherCell) {
   Rng rng(3, "s/spatial");
   const EditOutcome out = SpatialEdit(image, objects, target, options, rng);
   ExpectGoodMove(image, objects, target, out, options);
+  EXPECT_EQ(out.params.at("hole"), "ground_patch");
   // No ghost: the old place reads as ground again (the ground is about 90 grey, the car about 230).
   const cv::Mat old_mask = ObjectMask(objects[0], image.size());
   cv::Mat grey;
@@ -79,6 +80,28 @@ TEST(SpatialEditTest, SyntheticObjectMovesToAnotherCell) {
   }
   // The car is at its new place: Poisson blending darkens it towards the ground, but it stands out.
   EXPECT_GT(cv::mean(grey, ObjectMask(moved, image.size()))[0], 140.0);
+}
+
+TEST(SpatialEditTest, HoleIsInpaintedWhenNoClearGroundIsNear) {
+  cv::Mat image = Background(300, 300, 10);
+  std::vector<Object> objects = {MakeObject(1, "car", Box{20, 25, 60, 55})};
+  Paint(image, objects[0], cv::Scalar(230, 230, 235), 1);
+  // Small boxes in every ground patch the hole could borrow (the hole's cut is the box grown by 9 px: 59 x 49).
+  for (const Point& c : {Point{99, 40}, Point{40, 89}, Point{99, 89}, Point{158, 40}, Point{40, 138}}) {
+    objects.push_back(
+        MakeObject(static_cast<int64_t>(objects.size()) + 1, "bush", Box{c.x - 4, c.y - 4, c.x + 4, c.y + 4}));
+  }
+  const Expression target{1, "s", "the white car at the top left"};
+  const SpatialOptions options;
+  Rng rng(4, "s/spatial");
+  const EditOutcome out = SpatialEdit(image, objects, target, options, rng);
+  ExpectGoodMove(image, objects, target, out, options);
+  EXPECT_EQ(out.params.at("hole"), "inpaint");
+  cv::Mat grey;
+  cv::cvtColor(out.pixels, grey, cv::COLOR_BGR2GRAY);
+  if (BoxIou(ById(out.objects, 1).hbb, objects[0].hbb) == 0) {
+    EXPECT_LT(cv::mean(grey, ObjectMask(objects[0], image.size()))[0], 140.0) << "no ghost";
+  }
 }
 
 TEST(SpatialEditTest, SkipReasons) {
