@@ -110,7 +110,9 @@ Status CheckOptions(const AugmentOptions& options) {
 
 Result<AugmentSummary> RunAugment(const AugmentOptions& options) {
   MGRS_RETURN_IF_ERROR(CheckOptions(options));
-  // The writer opens first: it migrates an older catalog before the reader looks at it.
+  // Augmenting never creates a catalog; the writer opens first: it migrates an older one before the reader looks.
+  if (!std::filesystem::exists(options.catalog_path))
+    return NotFound("catalog " + options.catalog_path + " does not exist");
   auto catalog = catalog::Catalog::Open(options.catalog_path, catalog::Catalog::Mode::kReadWrite);
   if (!catalog.ok()) return catalog.status();
   auto dataset = (*catalog)->FindDataset(options.dataset);

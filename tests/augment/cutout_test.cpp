@@ -6,6 +6,7 @@
 #include <set>
 
 #include "augment_helpers.h"
+#include "ingest_helpers.h"
 #include "mgrs/augment/cutout.h"
 #include "mgrs/augment/regions.h"
 #include "mgrs/raster/raster.h"
@@ -118,6 +119,33 @@ TEST_F(P1888Test, RemovedPolygonsAreZeroAndEveryOtherPixelUnchanged) {
     diff.setTo(cv::Scalar::all(0), mask);
     EXPECT_EQ(cv::countNonZero(diff.reshape(1)), 0) << "every other pixel unchanged";
   }
+}
+
+TEST(CutoutTest, DiorOrientedBoxOneObjectGivesOneVariant) {
+  // The real DIOR 00001 (800x800 JPEG) with its one oriented box (a golf field): N_c = 1, m = 1 is the only count.
+  const std::string scratch = testing::ScratchDir("augment-dior-cutout");
+  const auto options = ingest::testing_helpers::OptionsFor(scratch, "dior", testing::SharedFile("fixtures/dior"));
+  EXPECT_EQ(ingest::testing_helpers::MustIngest(options).images, 1);
+  const std::string path = options.catalog_path;
+  const auto sources = LoadSources(path, "dior");
+  ASSERT_EQ(sources.size(), 1u);
+  ASSERT_EQ(sources[0].objects.size(), 1u);
+  const Object field = sources[0].objects[0].object;
+  ASSERT_TRUE(field.quad.has_value()) << "the oriented box is kept as a quad";
+  const cv::Mat image = *raster::ReadPixels(sources[0].file);
+  Rng rng(1, sources[0].image.id);
+  const CutoutResult result = MakeCutoutVariants(image, {field}, field.class_key, CutoutOptions{}, rng);
+  ASSERT_EQ(result.variants.size(), 1u);
+  EXPECT_EQ(result.skipped.at("count_range_too_narrow"), 3);
+  const cv::Mat mask = ObjectMask(field, image.size());
+  cv::Mat diff;
+  cv::absdiff(result.variants[0].pixels, image, diff);
+  diff.setTo(cv::Scalar::all(0), mask);
+  EXPECT_EQ(cv::countNonZero(diff.reshape(1)), 0);
+  cv::Mat inside = cv::Mat::zeros(image.size(), image.type());
+  result.variants[0].pixels.copyTo(inside, mask);
+  EXPECT_EQ(cv::norm(inside, cv::NORM_INF), 0.0);
+  EXPECT_TRUE(result.variants[0].objects.empty());
 }
 
 TEST(CutoutTest, QuadIsZeroedNotItsBox) {

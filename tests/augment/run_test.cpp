@@ -8,7 +8,9 @@
 
 #include "augment_helpers.h"
 #include "mgrs/augment/augment.h"
+#include "mgrs/augment/colour.h"
 #include "mgrs/augment/phrases.h"
+#include "mgrs/augment/regions.h"
 #include "mgrs/ingest/export.h"
 #include "mgrs/raster/raster.h"
 #include "test_support.h"
@@ -140,7 +142,18 @@ TEST(RunAugmentTest, EditsOnARsvgScene) {
     EXPECT_EQ(object->object.attributes.grid_cell, CellName(cell));
   }
   EXPECT_TRUE(found);
-  EXPECT_TRUE(*(*opened)->FindImage("dior-rsvg/train/00001/colour-0"));
+  // The colour edit, read back from its PNG: the namer reads the recoloured object as its new colour.
+  const auto colour = *(*opened)->FindImage("dior-rsvg/train/00001/colour-0");
+  ASSERT_TRUE(colour);
+  const cv::Mat pixels = *raster::ReadPixels(colour->path);
+  int recoloured = 0;
+  const auto colour_objects = (*opened)->Objects(colour->id);
+  for (const auto& o : *colour_objects) {
+    if (o.object.attributes.colour.empty()) continue;
+    ++recoloured;
+    EXPECT_EQ(NameRegion(pixels, ObjectMask(o.object, pixels.size())), o.object.attributes.colour);
+  }
+  EXPECT_EQ(recoloured, 1);
 }
 
 TEST(RunAugmentTest, UnreadableImageIsSkippedWithItsReason) {
@@ -182,6 +195,14 @@ TEST(RunAugmentTest, ExportWritesDerivedImagesLikeAnyImage) {
   // Each derived image has its own label file next to its parent's.
   EXPECT_TRUE(std::filesystem::exists(scratch + "/export/all/labelTxt/P1888.txt"));
   EXPECT_TRUE(std::filesystem::exists(scratch + "/export/all/labelTxt/P1888_cutout-3.txt"));
+}
+
+TEST(RunAugmentTest, AMissingCatalogIsNotCreated) {
+  const std::string path = testing::ScratchDir("augment-run-missing") + "/none.sqlite";
+  auto summary =
+      RunAugment(Options(path, "dota", testing::ScratchDir("augment-run-missing-out"), Operation::kCutout, 1));
+  EXPECT_EQ(summary.status().code(), StatusCode::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(path));
 }
 
 TEST(AugmentCliTest, SameSeedSameBytesForAnyJobs) {

@@ -20,9 +20,11 @@ int RunAugment(int argc, const char* const* argv) {
       ("seed", cli::po::value(&options.seed)->required(), "random seed (results depend on it and the image ids)")  //
       ("jobs", cli::po::value(&options.jobs)->default_value(1), "worker threads (one writer besides them)")        //
       ("variants", cli::po::value(&options.cutout.variants)->default_value(4), "cutout variants per image")        //
-      ("min-ratio", cli::po::value(&options.cutout.min_ratio)->default_value(0.15), "cutout: r ~ U(min, max)")     //
-      ("max-ratio", cli::po::value(&options.cutout.max_ratio)->default_value(0.30), "cutout: r ~ U(min, max)")     //
-      ("no-spatial", "edit: no spatial edits")                                                                     //
+      ("min-ratio", cli::po::value(&options.cutout.min_ratio)->default_value(0.15, "0.15"),
+       "cutout: r ~ U(min, max)")  //
+      ("max-ratio", cli::po::value(&options.cutout.max_ratio)->default_value(0.30, "0.30"),
+       "cutout: r ~ U(min, max)")               //
+      ("no-spatial", "edit: no spatial edits")  //
       ("no-colour", "edit: no colour edits");
   cli::po::positional_options_description positional;
   described.add_options()("operation", cli::po::value(&operation)->required(), "cutout or edit");
