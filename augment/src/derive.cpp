@@ -127,6 +127,11 @@ ImageOutcome AugmentImage(const SourceImage& source, const cv::Mat& pixels, cons
       return outcome;
     }
   }
+  // PNG holds 8- and 16-bit samples only; edits need 8-bit BGR (checked by each edit).
+  if (pixels.depth() != CV_8U && pixels.depth() != CV_16U) {
+    outcome.skipped["unsupported_pixel_type"] = 1;
+    return outcome;
+  }
   if (options.operation == Operation::kCutout) {
     Cutouts(source, pixels, objects, options, outcome);
     return outcome;

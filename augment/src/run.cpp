@@ -4,6 +4,7 @@
 #include <deque>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -42,7 +43,14 @@ Result<ImageOutcome> Process(const SourceImage& source, const AugmentOptions& op
     outcome.skipped["unreadable_image"] = 1;
     return outcome;
   }
-  ImageOutcome outcome = AugmentImage(source, *pixels, options);
+  ImageOutcome outcome;
+  try {
+    outcome = AugmentImage(source, *pixels, options);
+  } catch (const cv::Exception&) {
+    // An OpenCV assertion on one image's pixels must not end the run: counted, the image skipped.
+    outcome = ImageOutcome{};
+    outcome.skipped["pixel_operation_failed"] = 1;
+  }
   MGRS_RETURN_IF_ERROR(WriteOutputs(outcome));
   for (DerivedOutput& out : outcome.outputs) out.pixels.release();
   return outcome;
@@ -127,15 +135,15 @@ Result<AugmentSummary> RunAugment(const AugmentOptions& options) {
   AugmentSummary summary;
   Status status;
   for (;;) {
-    Result<ImageOutcome> next = Status();
+    std::optional<Result<ImageOutcome>> next;
     {
       std::unique_lock<std::mutex> lock(q.mu);
       q.changed.wait(lock, [&] { return q.done.count(q.written) || (q.reading_done && q.written == q.read); });
       if (!q.done.count(q.written)) break;
-      next = std::move(q.done.at(q.written));
+      next.emplace(std::move(q.done.at(q.written)));
       q.done.erase(q.written);
     }
-    status = next.ok() ? Store(**catalog, *next, summary) : next.status();
+    status = next->ok() ? Store(**catalog, **next, summary) : next->status();
     std::lock_guard<std::mutex> lock(q.mu);
     ++q.written;
     if (!status.ok()) q.stop = true;

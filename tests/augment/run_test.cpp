@@ -183,6 +183,8 @@ TEST(RunAugmentTest, DegeneratePolygonsAndSizeMismatchAreSkipped) {
   source.objects[0].object.quad.reset();
   source.objects[0].object.hbb = Box{50, 50, 90, 90};
   EXPECT_EQ(AugmentImage(source, Background(64, 64, 1), options).skipped.at("object_outside_image"), 1);
+  source.objects.clear();
+  EXPECT_EQ(AugmentImage(source, cv::Mat::zeros(64, 64, CV_32FC3), options).skipped.at("unsupported_pixel_type"), 1);
 }
 
 TEST(RunAugmentTest, ExportWritesDerivedImagesLikeAnyImage) {
