@@ -5,7 +5,8 @@
 #     mgrs_<name> with the alias mgrs::<name>; include/ is its public face (<mgrs/<name>/...>).
 #   mgrs_add_tool(<name> SOURCES ... [DEPS ...])
 #   mgrs_add_test(<name> SOURCES ... [DEPS ...])
-#     A GoogleTest executable whose tests are registered with CTest; MGRS_SHARED points at ../shared.
+#     A GoogleTest executable whose tests are registered with CTest; its data folder is
+#     MGRS_SHARED (tests/data unless configured otherwise; the environment variable overrides it).
 
 function(mgrs_add_library name)
   cmake_parse_arguments(arg "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
@@ -35,7 +36,7 @@ function(mgrs_add_test name)
   add_executable(${name} ${arg_SOURCES})
   target_link_libraries(${name} PRIVATE mgrs_warnings mgrs_test_support ${arg_DEPS} GTest::gtest_main GTest::gmock)
   target_compile_definitions(${name} PRIVATE MGRS_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
-  gtest_discover_tests(${name}
-    PROPERTIES ENVIRONMENT "MGRS_SHARED=${MGRS_SHARED}"
-    DISCOVERY_TIMEOUT 60)
+  # No MGRS_SHARED in the tests' environment: the configured folder is compiled into mgrs_test_support, so a
+  # MGRS_SHARED set by the user when running ctest still overrides it.
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
 endfunction()

@@ -37,8 +37,15 @@ RotatedText ToEarthDial(const Quad& quad) {
 }
 
 BoxText GeoChatText(const Box& hbb, const std::optional<Quad>& quad, int width, int height, bool with_angle) {
-  const RotatedText rotated = quad && with_angle ? ToEarthDial(*quad) : RotatedText{hbb, 0};
-  const Box g = BoxToGrid(rotated.box, width, height, Grid::kPercent, Rounding::kNearest);
+  RotatedText rotated = quad && with_angle ? ToEarthDial(*quad) : RotatedText{hbb, 0};
+  Box g = BoxToGrid(rotated.box, width, height, Grid::kPercent, Rounding::kNearest);
+  const auto on_grid = [](const Box& b) { return b.x1 >= 0 && b.y1 >= 0 && b.x2 <= 100 && b.y2 <= 100; };
+  if (!on_grid(g)) {
+    // A rotated rectangle by the border can reach past the grid unrotated; the grid has no negative values, so
+    // such a target is written axis-aligned (its round-trip IoU decides whether it is kept).
+    rotated = RotatedText{hbb, 0};
+    g = BoxToGrid(hbb, width, height, Grid::kPercent, Rounding::kNearest);
+  }
   const Box clamped{std::clamp(g.x1, 0.0, 100.0), std::clamp(g.y1, 0.0, 100.0), std::clamp(g.x2, 0.0, 100.0),
                     std::clamp(g.y2, 0.0, 100.0)};
   BoxText out;

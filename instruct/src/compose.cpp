@@ -10,7 +10,7 @@ namespace {
 // Candidates competing for one target: a side, a task, and a source (or "*", the sources without a target).
 struct Bucket {
   int64_t target = 0;
-  std::vector<size_t> members;
+  std::vector<std::pair<uint64_t, size_t>> members;  // (rank, candidate index): sorting these is the draw
 };
 
 // The bucket name a candidate belongs to, or "" when its side has no target for its task and source.
@@ -49,22 +49,27 @@ Composition Compose(std::vector<Candidate> candidates, const std::unordered_set<
     }
     Bucket& bucket = buckets[s.split][task][source];
     bucket.target = targets.at(task).at(source);
-    bucket.members.push_back(k);
+    bucket.members.emplace_back(candidates[k].rank, k);
   }
 
   Composition out;
   for (auto& [side, tasks] : buckets) {
-    std::vector<Candidate>& chosen = side == "test" ? out.test : out.train;
+    std::vector<std::pair<uint64_t, size_t>> chosen;
     for (auto& [task, sources] : tasks) {
       for (auto& [source, bucket] : sources) {
-        std::sort(bucket.members.begin(), bucket.members.end(),
-                  [&](size_t a, size_t b) { return candidates[a].rank < candidates[b].rank; });
-        const size_t take = std::min(bucket.members.size(), static_cast<size_t>(bucket.target));
-        for (size_t i = 0; i < take; ++i) chosen.push_back(std::move(candidates[bucket.members[i]]));
+        auto& members = bucket.members;
+        const size_t take = std::min(members.size(), static_cast<size_t>(bucket.target));
+        std::sort(members.begin(), members.end());
+        chosen.insert(chosen.end(), members.begin(), members.begin() + static_cast<std::ptrdiff_t>(take));
         out.available[side][task][source] = {
-            {"available", bucket.members.size()}, {"target", bucket.target}, {"selected", take}};
+            {"available", members.size()}, {"target", bucket.target}, {"selected", take}};
       }
     }
+    // The side in rank order: a seeded shuffle (ties, which are rare, in candidate order).
+    std::sort(chosen.begin(), chosen.end());
+    std::vector<Candidate>& samples = side == "test" ? out.test : out.train;
+    samples.reserve(chosen.size());
+    for (const auto& entry : chosen) samples.push_back(std::move(candidates[entry.second]));
   }
   // Targets nothing could fill are shortfalls too.
   for (const auto& [side, targets] : {std::pair<std::string, const Targets&>{"train", config.train},
@@ -81,11 +86,6 @@ Composition Compose(std::vector<Candidate> candidates, const std::unordered_set<
         }
       }
     }
-  }
-  for (auto* side : {&out.train, &out.test}) {
-    std::sort(side->begin(), side->end(), [](const Candidate& a, const Candidate& b) {
-      return a.rank != b.rank ? a.rank < b.rank : a.sample.id < b.sample.id;
-    });
   }
   return out;
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <string_view>
 #include <unordered_map>
 
 namespace mgrs::instruct {
@@ -14,19 +15,6 @@ bool EndsWith(const std::string& s, const std::string& tail) {
 }
 
 bool IsVowel(char c) { return std::string("aeiou").find(c) != std::string::npos; }
-
-// What distinguishes an object from its neighbours, from coarse to fine.
-struct Traits {
-  std::string class_key, size, colour;
-  GridCell cell;
-};
-
-std::string Describe(const Traits& t, int detail) {
-  std::string out = "the ";
-  if (detail >= 1) out += t.size + " ";
-  if (detail >= 2) out += t.colour + " ";
-  return out + ClassName(t.class_key) + " " + PositionPhrase(t.cell);
-}
 
 }  // namespace
 
@@ -77,31 +65,37 @@ std::string SizeBucket(const Object& object) {
   return side < 32 ? "small" : side < 96 ? "medium" : "large";
 }
 
-std::vector<std::optional<std::string>> UniqueExpressions(const std::vector<const Object*>& objects, int width,
-                                                          int height) {
-  std::vector<Traits> traits;
-  traits.reserve(objects.size());
-  for (const Object* o : objects) {
-    traits.push_back(Traits{o->class_key, SizeBucket(*o), o->attributes.colour, CellOf(o->hbb, width, height)});
-  }
-  // How many objects share each description, per level of detail.
-  std::unordered_map<std::string, int> shared[3];
-  std::vector<std::array<std::string, 3>> keys(objects.size());
+std::vector<int> DistinguishingDetail(const std::vector<const Object*>& objects, int width, int height) {
+  // Each object's description at each detail as one number: interned words and the cell, packed.
+  std::unordered_map<std::string_view, uint64_t> words;
+  const auto intern = [&](std::string_view word) { return words.emplace(word, words.size()).first->second; };
+  std::vector<std::array<uint64_t, 3>> keys(objects.size());
+  std::unordered_map<uint64_t, int> shared[3];
+  std::vector<std::string> sizes(objects.size());
   for (size_t k = 0; k < objects.size(); ++k) {
-    const Traits& t = traits[k];
-    keys[k][0] = t.class_key + '|' + char('0' + t.cell.row) + char('0' + t.cell.column);
-    keys[k][1] = keys[k][0] + '|' + t.size;
-    keys[k][2] = keys[k][1] + '|' + t.colour;
+    const Object& o = *objects[k];
+    const GridCell cell = CellOf(o.hbb, width, height);
+    sizes[k] = SizeBucket(o);
+    keys[k][0] = intern(o.class_key) * 9 + static_cast<uint64_t>(cell.row * 3 + cell.column);
+    keys[k][1] = keys[k][0] << 20 | intern(sizes[k]);
+    keys[k][2] = keys[k][1] << 20 | intern(o.attributes.colour);
     for (int detail = 0; detail < 3; ++detail) ++shared[detail][keys[k][detail]];
   }
-  std::vector<std::optional<std::string>> out(objects.size());
+  std::vector<int> out(objects.size(), -1);
   for (size_t k = 0; k < objects.size(); ++k) {
-    const int finest = traits[k].colour.empty() ? 1 : 2;
-    for (int detail = 0; detail <= finest && !out[k]; ++detail) {
-      if (shared[detail][keys[k][detail]] == 1) out[k] = Describe(traits[k], detail);
+    const int finest = objects[k]->attributes.colour.empty() ? 1 : 2;
+    for (int detail = 0; detail <= finest && out[k] < 0; ++detail) {
+      if (shared[detail][keys[k][detail]] == 1) out[k] = detail;
     }
   }
   return out;
+}
+
+std::string ReferringExpression(const Object& object, int detail, int width, int height) {
+  std::string out = "the ";
+  if (detail >= 1) out += SizeBucket(object) + " ";
+  if (detail >= 2) out += object.attributes.colour + " ";
+  return out + ClassName(object.class_key) + " " + PositionPhrase(CellOf(object.hbb, width, height));
 }
 
 }  // namespace mgrs::instruct

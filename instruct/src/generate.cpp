@@ -5,17 +5,27 @@
 
 namespace mgrs::instruct {
 
+namespace {
+
+uint64_t SplitMix(uint64_t h) {
+  h += 0x9e3779b97f4a7c15ull;
+  h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+  h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+  return h ^ (h >> 31);
+}
+
+}  // namespace
+
 uint64_t Hash(const std::string& text, uint64_t seed) {
   uint64_t h = 1469598103934665603ull ^ seed;
   for (unsigned char c : text) {
     h ^= c;
     h *= 1099511628211ull;
   }
-  h += 0x9e3779b97f4a7c15ull;
-  h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
-  h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
-  return h ^ (h >> 31);
+  return SplitMix(h);
 }
+
+uint64_t Mix(uint64_t a, uint64_t b) { return SplitMix(a ^ SplitMix(b)); }
 
 void Skips::Add(const std::string& reason, const std::string& id, int64_t n) {
   counts[reason] += n;

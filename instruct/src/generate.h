@@ -15,6 +15,8 @@ namespace mgrs::instruct {
 
 // FNV-1a over `text`, finished with splitmix64 so that nearby seeds give unrelated orders.
 uint64_t Hash(const std::string& text, uint64_t seed = 0);
+// splitmix64 of `a` combined with `b`: a cheap hash of two numbers.
+uint64_t Mix(uint64_t a, uint64_t b);
 
 struct Candidate {
   Sample sample;

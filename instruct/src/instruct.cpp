@@ -2,6 +2,7 @@
 #include "mgrs/instruct/instruct.h"
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -23,6 +24,20 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr size_t kChunkImages = 128;
+
+class Stopwatch {
+ public:
+  // Seconds since the last Lap (or construction).
+  double Lap() {
+    const auto now = std::chrono::steady_clock::now();
+    const double seconds = std::chrono::duration<double>(now - last_).count();
+    last_ = now;
+    return seconds;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
 
 struct Chunk {
   std::vector<catalog::AnnotatedImage> records;
@@ -121,13 +136,9 @@ Result<GenerationContext> LoadContext(catalog::Catalog* catalog, const InstructC
   auto datasets = catalog->Datasets();
   if (!datasets.ok()) return datasets.status();
   for (const auto& info : *datasets) {
-    auto classes = catalog->ClassCounts(info.name);
+    auto classes = catalog->ClassKeys(info.name);
     if (!classes.ok()) return classes.status();
-    std::set<std::string> keys;
-    for (const auto& c : *classes) {
-      if (c.objects > 0) keys.insert(c.class_key);
-    }
-    context.object_classes[info.name].assign(keys.begin(), keys.end());
+    context.object_classes[info.name] = std::move(*classes);
     auto scenes = catalog->SceneClasses(info.name);
     if (!scenes.ok()) return scenes.status();
     std::set<std::string> names;
@@ -209,8 +220,11 @@ Result<InstructSummary> RunInstruct(const InstructOptions& options) {
   if (!catalog.ok()) return catalog.status();
   auto context = LoadContext(catalog->get(), &*config, &*templates, options.seed);
   if (!context.ok()) return context.status();
+  InstructSummary summary;
+  Stopwatch stopwatch;
   auto scan = Scan(catalog->get(), *context, options);
   if (!scan.ok()) return scan.status();
+  summary.seconds["generate"] = stopwatch.Lap();
 
   Skips skips;
   std::vector<Candidate> candidates;
@@ -220,6 +234,7 @@ Result<InstructSummary> RunInstruct(const InstructOptions& options) {
     chunk.reset();
   }
   Composition composition = Compose(std::move(candidates), scan->test_images, *config, &skips);
+  summary.seconds["compose"] = stopwatch.Lap();
 
   std::error_code error;
   fs::create_directories(options.out_dir, error);
@@ -232,7 +247,7 @@ Result<InstructSummary> RunInstruct(const InstructOptions& options) {
     if (!datasets.ok()) return datasets.status();
     MGRS_RETURN_IF_ERROR(LinkImages((out / "images").string(), *datasets, scan->derived_files, composition));
   }
-  InstructSummary summary;
+  summary.seconds["write"] = stopwatch.Lap();
   summary.images = scan->images;
   summary.train_samples = static_cast<int64_t>(composition.train.size());
   summary.test_samples = static_cast<int64_t>(composition.test.size());

@@ -81,14 +81,18 @@ GroundingTruth TruthOf(const Object& o) {
   return truth;
 }
 
-// Up to `limit` of `candidates`, drawn by hash so that a rerun picks the same ones; in their original order.
-std::vector<size_t> Draw(const std::vector<size_t>& candidates, size_t limit, const std::string& salt, uint64_t seed) {
+// Up to `limit` of `candidates`, drawn by a hash of `salt` and each index so that a rerun picks the same ones; in
+// their original order.
+std::vector<size_t> Draw(const std::vector<size_t>& candidates, size_t limit, uint64_t salt) {
   std::vector<std::pair<uint64_t, size_t>> keyed;
   keyed.reserve(candidates.size());
-  for (size_t k : candidates) keyed.emplace_back(Hash(salt + std::to_string(k), seed), k);
-  std::sort(keyed.begin(), keyed.end());
+  for (size_t k : candidates) keyed.emplace_back(Mix(salt, k), k);
+  if (keyed.size() > limit) {
+    std::partial_sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(limit), keyed.end());
+    keyed.resize(limit);
+  }
   std::vector<size_t> out;
-  for (size_t i = 0; i < keyed.size() && i < limit; ++i) out.push_back(keyed[i].second);
+  for (const auto& entry : keyed) out.push_back(entry.second);
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -119,17 +123,19 @@ void Grounding(const GenerationContext& context, const ImageJob& job, TargetBoxe
   if (!context.config->grounding.generate_expressions || record.objects.empty()) return;
   std::vector<const Object*> objects;
   for (const auto& stored : record.objects) objects.push_back(&stored.object);
-  const auto expressions = UniqueExpressions(objects, record.image.width, record.image.height);
+  const int width = record.image.width, height = record.image.height;
+  const std::vector<int> detail = DistinguishingDetail(objects, width, height);
   std::vector<size_t> describable;
   for (size_t k = 0; k < objects.size(); ++k) {
-    if (!has_expression[k] && expressions[k]) describable.push_back(k);
+    if (!has_expression[k] && detail[k] >= 0) describable.push_back(k);
   }
   const size_t limit = static_cast<size_t>(std::max(0, context.config->grounding.max_generated_per_image));
-  for (size_t k : Draw(describable, limit, id + "/refer", context.seed)) {
+  for (size_t k : Draw(describable, limit, Hash(id + "/refer", context.seed))) {
     const std::string suffix = "refer-gen-" + std::to_string(k);
     const BoxText* box = targets.Box(k, "grounding", id + "/" + suffix);
     if (!box) continue;
-    Emit(context, job, SampleKind::kGrounding, suffix, {{"expression", *expressions[k]}, {"box", box->text}},
+    Emit(context, job, SampleKind::kGrounding, suffix,
+         {{"expression", ReferringExpression(*objects[k], detail[k], width, height)}, {"box", box->text}},
          SizeBucket(*objects[k]), TruthOf(*objects[k]));
   }
 }
@@ -172,7 +178,7 @@ void Identify(const GenerationContext& context, const ImageJob& job, TargetBoxes
   if (!context.config->vqa.identify || record.objects.empty()) return;
   std::vector<size_t> all(record.objects.size());
   for (size_t k = 0; k < all.size(); ++k) all[k] = k;
-  const size_t k = Draw(all, 1, record.image.id + "/identify", context.seed).front();
+  const size_t k = Draw(all, 1, Hash(record.image.id + "/identify", context.seed)).front();
   const std::string suffix = "identify-" + std::to_string(k);
   const BoxText* box = targets.Box(k, "identify", record.image.id + "/" + suffix);
   if (!box) return;

@@ -49,8 +49,7 @@ Status WriteSamples(const std::string& path, const std::vector<Candidate>& sampl
   for (size_t t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
       for (size_t k = t * per; k < std::min(samples.size(), (t + 1) * per); ++k) {
-        parts[t] += SampleToJson(samples[k].sample).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        parts[t] += '\n';
+        AppendSampleLine(samples[k].sample, &parts[t]);
       }
     });
   }

@@ -22,73 +22,78 @@ void DatasetQuestions(const GenerationContext& context, const ImageJob& job) {
   }
 }
 
+// A question the objects answer without doubt, named by its kind and the classes it is about (indices into the
+// image's classes); its words are written only when it is drawn.
 struct Question {
   SampleKind kind;
-  std::string suffix;
-  Fields fields;
-  std::string type;
-  std::string answer;
+  size_t a = 0, b = 0;
+  bool present = true;  // presence: a is an index into the dataset's classes instead
 };
 
-// Every question the image's objects answer without doubt.
-std::vector<Question> GeneratedQuestions(const GenerationContext& context, const catalog::AnnotatedImage& record) {
+std::vector<Question> GeneratedQuestions(const GenerationContext& context, const catalog::AnnotatedImage& record,
+                                         const std::vector<std::pair<std::string, std::vector<const Object*>>>& classes,
+                                         const std::vector<std::string>* dataset_classes) {
   const VqaRules& rules = context.config->vqa;
-  std::map<std::string, std::vector<const Object*>> by_class;
-  for (const auto& stored : record.objects) by_class[stored.object.class_key].push_back(&stored.object);
   std::vector<Question> out;
-  auto classes = context.object_classes.find(record.image.dataset);
-  if (rules.presence && classes != context.object_classes.end()) {
-    for (const std::string& key : classes->second) {
-      const std::string name = ClassName(key), answer = by_class.count(key) ? "yes" : "no";
-      out.push_back(
-          {SampleKind::kPresence,
-           "presence-" + key,
-           {{"class", name}, {"a_class", WithArticle(name)}, {"class_plural", Plural(name)}, {"answer", answer}},
-           "presence",
-           answer});
+  if (rules.presence && dataset_classes) {
+    for (size_t k = 0; k < dataset_classes->size(); ++k) out.push_back({SampleKind::kPresence, k, 0});
+  }
+  for (size_t a = 0; rules.comparison && a < classes.size(); ++a) {
+    for (size_t b = 0; b < classes.size(); ++b) {
+      if (classes[a].second.size() != classes[b].second.size()) out.push_back({SampleKind::kComparison, a, b});
     }
   }
-  if (rules.comparison) {
-    for (const auto& [a, objects_a] : by_class) {
-      for (const auto& [b, objects_b] : by_class) {
-        if (a == b || objects_a.size() == objects_b.size()) continue;
-        const std::string answer = objects_a.size() > objects_b.size() ? "yes" : "no";
-        out.push_back(
-            {SampleKind::kComparison,
-             "comparison-" + a + "-" + b,
-             {{"class_plural", Plural(ClassName(a))}, {"other_plural", Plural(ClassName(b))}, {"answer", answer}},
-             "comparison",
-             answer});
-      }
-    }
-  }
-  if (rules.direction && record.image.width > 0 && record.image.height > 0) {
-    for (const auto& [key, objects] : by_class) {
-      if (objects.size() != 1) continue;
-      const std::string answer = CellName(CellOf(objects[0]->hbb, record.image.width, record.image.height));
-      out.push_back({SampleKind::kDirection,
-                     "direction-" + key,
-                     {{"class", ClassName(key)}, {"answer", answer}},
-                     "direction",
-                     answer});
-    }
+  const bool sized = record.image.width > 0 && record.image.height > 0;
+  for (size_t a = 0; rules.direction && sized && a < classes.size(); ++a) {
+    if (classes[a].second.size() == 1) out.push_back({SampleKind::kDirection, a, 0});
   }
   return out;
 }
 
 void Generated(const GenerationContext& context, const ImageJob& job) {
-  std::vector<Question> questions = GeneratedQuestions(context, *job.record);
-  const std::string& id = job.record->image.id;
+  const catalog::AnnotatedImage& record = *job.record;
+  std::map<std::string, std::vector<const Object*>> grouped;
+  for (const auto& stored : record.objects) grouped[stored.object.class_key].push_back(&stored.object);
+  const std::vector<std::pair<std::string, std::vector<const Object*>>> classes(grouped.begin(), grouped.end());
+  auto found = context.object_classes.find(record.image.dataset);
+  const std::vector<std::string>* dataset_classes = found == context.object_classes.end() ? nullptr : &found->second;
+  const std::vector<Question> questions = GeneratedQuestions(context, record, classes, dataset_classes);
+
+  // Draw by a hash of the image and the question, so that a question's chance does not depend on the others.
+  const uint64_t image_hash = Hash(record.image.id, context.seed);
   std::vector<std::pair<uint64_t, size_t>> order;
-  for (size_t k = 0; k < questions.size(); ++k)
-    order.emplace_back(Hash(id + "/" + questions[k].suffix, context.seed), k);
-  std::sort(order.begin(), order.end());
+  order.reserve(questions.size());
+  for (size_t k = 0; k < questions.size(); ++k) {
+    const Question& q = questions[k];
+    order.emplace_back(Mix(image_hash, static_cast<uint64_t>(q.kind) << 48 | q.a << 24 | q.b), k);
+  }
   const size_t limit = static_cast<size_t>(std::max(0, context.config->vqa.max_generated_per_image));
-  if (order.size() > limit) order.resize(limit);
-  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  if (order.size() > limit) {
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(limit), order.end());
+    order.resize(limit);
+  }
+  std::sort(order.begin(), order.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
   for (const auto& [rank, k] : order) {
-    Question& q = questions[k];
-    Emit(context, job, q.kind, q.suffix, q.fields, q.type, VqaTruth{q.answer, q.type});
+    const Question& q = questions[k];
+    if (q.kind == SampleKind::kPresence) {
+      const std::string& key = (*dataset_classes)[q.a];
+      const std::string name = ClassName(key), answer = grouped.count(key) ? "yes" : "no";
+      Emit(context, job, q.kind, "presence-" + key,
+           {{"class", name}, {"a_class", WithArticle(name)}, {"class_plural", Plural(name)}, {"answer", answer}},
+           "presence", VqaTruth{answer, "presence"});
+    } else if (q.kind == SampleKind::kComparison) {
+      const auto& [a, objects_a] = classes[q.a];
+      const auto& [b, objects_b] = classes[q.b];
+      const std::string answer = objects_a.size() > objects_b.size() ? "yes" : "no";
+      Emit(context, job, q.kind, "comparison-" + a + "-" + b,
+           {{"class_plural", Plural(ClassName(a))}, {"other_plural", Plural(ClassName(b))}, {"answer", answer}},
+           "comparison", VqaTruth{answer, "comparison"});
+    } else {
+      const auto& [key, objects] = classes[q.a];
+      const std::string answer = CellName(CellOf(objects[0]->hbb, record.image.width, record.image.height));
+      Emit(context, job, q.kind, "direction-" + key, {{"class", ClassName(key)}, {"answer", answer}}, "direction",
+           VqaTruth{answer, "direction"});
+    }
   }
 }
 

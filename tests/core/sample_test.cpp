@@ -26,6 +26,36 @@ TEST(SampleTest, EveryExampleLineReadsAndWritesBackIdentically) {
   EXPECT_EQ(tasks_seen, 5);  // one per task
 }
 
+// The fast writer must give the bytes of the canonical one on everything a Sample can hold.
+TEST(SampleTest, AppendSampleLineWritesTheCanonicalBytes) {
+  auto lines = LineReader::Open(testing::FixtureFile("core/samples/examples.jsonl"));
+  ASSERT_TRUE(lines.ok());
+  std::vector<Sample> samples;
+  std::string line;
+  while (lines->Next(&line)) samples.push_back(*SampleFromJson(nlohmann::json::parse(line)));
+  Sample odd = samples[2];  // grounding: fractions, negative zero, large and tiny values
+  std::get<GroundingTruth>(odd.gt).boxes = {Box{0.1, -0.0, 1e15, 123.456789012345}, Box{1e-7, 2.5e20, -3, 0.3}};
+  odd.conversations[0].value =
+      "<image>\nquote \" backslash \\ tab\t cr\r nl\n bell\x07 del\x7f caf\xc3\xa9 \xe2\x82\xac";
+  samples.push_back(odd);
+  Sample invalid = samples[0];
+  invalid.conversations[1].value = "broken \xff\xfe utf-8";
+  samples.push_back(invalid);
+  Sample extra = samples[1];
+  extra.extra["source_id"] = 17;
+  samples.push_back(extra);
+  Sample bare;
+  bare.id = "x";
+  bare.task = Task::kCounting;
+  bare.gt = CountingTruth{3, ""};
+  samples.push_back(bare);
+  for (const Sample& sample : samples) {
+    std::string fast;
+    AppendSampleLine(sample, &fast);
+    EXPECT_EQ(fast, SampleToJson(sample).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  }
+}
+
 TEST(SampleTest, ExampleLinesAreTheOnesInTheDocs) {
   auto docs = ReadFile(std::string(MGRS_SOURCE_DIR) + "/docs/formats.md");
   ASSERT_TRUE(docs.ok());

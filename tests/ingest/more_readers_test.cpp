@@ -1,4 +1,4 @@
-// The readers of catalog part 2. Real fixtures from ../shared/fixtures where a public file exists (HRRSD XML and
+// The readers of catalog part 2. Real fixtures from tests/data/fixtures where a public file exists (HRRSD XML and
 // COCO, NWPU VHR-10 COCO, DIOR-RSVG split files, RSITMD/RSICD precomp captions); otherwise SYNTHETIC fixtures of
 // our own in tests/fixtures/ingest/, written from the schemas in research/datasets.md (each test says which).
 #include <gtest/gtest.h>

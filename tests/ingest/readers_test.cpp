@@ -1,4 +1,4 @@
-// Each reader on the real fixtures in ../shared/fixtures (SOURCES.md there lists where each file comes from).
+// Each reader on the real fixtures in tests/data/fixtures (SOURCES.md there lists where each file comes from).
 // Golden numbers are counted from those files (line counts, headers) and are exact.
 #include <gtest/gtest.h>
 

@@ -15,6 +15,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "mgrs/catalog/bulk_writer.h"
 #include "mgrs/catalog/catalog.h"
 #include "mgrs/core/files.h"
 #include "mgrs/core/sample.h"
@@ -212,9 +213,9 @@ TEST_F(InstructTest, GroundingBoxesParseBackWithinOneGridCell) {
     Box written = BoxFromGrid(Box{a.x1, a.y1, a.x2, a.y2}, w, h, Grid::kPercent);
     Box expected = truth.boxes[0];
     double slack = 0;
-    if (!truth.quads.empty()) {
+    if (!truth.quads.empty() && a.angle.value_or(0) != 0) {
       // Rotated: the written rectangle against the quad's smallest rectangle, both as bounding boxes; rounding
-      // the angle to a degree moves a corner by at most 1/114 of the longer side.
+      // the angle to a degree moves a corner by at most 1/114 of the longer side. (Angle 0: the box itself.)
       const auto& q = truth.quads[0];
       const Quad quad{Point{q[0], q[1]}, Point{q[2], q[3]}, Point{q[4], q[5]}, Point{q[6], q[7]}};
       const Polygon p = EarthDialBoxPolygon(written.x1, written.y1, written.x2, written.y2, a.angle.value_or(0));
@@ -318,6 +319,31 @@ TEST_F(InstructTest, LlavaExportIsOneArrayOfConversations) {
   EXPECT_EQ(array[0].at("conversations")[1].at("value"), train[0].ReferenceAnswer());
 }
 
+TEST_F(InstructTest, TheToolWritesWhatTheLibraryWrites) {
+  const std::string out = *scratch_ + "/tool";
+  std::string log;
+  ASSERT_EQ(
+      testing::RunCommand(std::string(MGRS_TOOL_MGRS) + " instruct --catalog " + *catalog_ + " --config " +
+                              testing::FixtureFile("instruct/config.json") + " --out " + out + " --seed 7 --jobs 2",
+                          &log),
+      0)
+      << log;
+  EXPECT_NE(log.find("shortfall: "), std::string::npos) << log;
+  EXPECT_EQ(Slurp(out + "/train.jsonl"), Slurp(*out_ + "/train.jsonl"));
+  EXPECT_EQ(Slurp(out + "/test.jsonl"), Slurp(*out_ + "/test.jsonl"));
+  ASSERT_EQ(testing::RunCommand(std::string(MGRS_TOOL_MGRS) + " instruct export --in " + out + "/test.jsonl --out " +
+                                    out + "/llava.json",
+                                &log),
+            0)
+      << log;
+  EXPECT_TRUE(nlohmann::json::parse(Slurp(out + "/llava.json")).is_array());
+  EXPECT_EQ(
+      testing::RunCommand(
+          std::string(MGRS_TOOL_MGRS) + " instruct --catalog " + *scratch_ + "/no-such.sqlite --out " + out, &log),
+      1);
+  EXPECT_NE(log.find("no-such.sqlite"), std::string::npos) << log;
+}
+
 TEST(InstructInputTest, AnImageMissingOnDiskIsSkippedAndCounted) {
   const std::string scratch = testing::ScratchDir("instruct-missing");
   const std::string catalog = scratch + "/catalog.sqlite";
@@ -328,6 +354,73 @@ TEST(InstructInputTest, AnImageMissingOnDiskIsSkippedAndCounted) {
   EXPECT_EQ(summary->skipped.at("image: missing on disk"), 1);
   EXPECT_EQ(summary->skip_examples.at("image: missing on disk").front(), "dior/demo/00001");
   EXPECT_EQ(summary->train_samples + summary->test_samples, 0);
+}
+
+// A catalog written through the bulk writer, for what no reader lets through: a box with x2 < x1, an empty
+// expression, and an image derived by augmentation (absolute path, parent id).
+std::string HandMadeCatalog(const std::string& scratch) {
+  const std::string path = scratch + "/catalog.sqlite";
+  auto catalog = catalog::Catalog::Open(path);
+  EXPECT_TRUE(catalog.ok());
+  catalog::DatasetInfo info;
+  info.name = "toy";
+  info.format = "dota";
+  info.root = scratch + "/toy";
+  EXPECT_TRUE((*catalog)->PutDataset(info).ok());
+  catalog::IngestRun run;
+  run.dataset = "toy";
+  run.format = "dota";
+  run.root = info.root;
+  auto run_id = (*catalog)->StartRun(run);
+  auto writer = catalog::BulkWriter::Begin(catalog->get(), "toy", *run_id);
+  EXPECT_TRUE(writer.ok());
+  const auto image = [&](const std::string& id, const std::string& split, const std::string& file) {
+    catalog::ImageRecord record;
+    record.image = Image{id, "toy", split, file, 400, 400, 3, std::nullopt, "", "", ""};
+    catalog::ObjectRecord plane;
+    plane.object.raw_class = "plane";
+    plane.object.hbb = Box{20, 20, 120, 100};
+    catalog::ObjectRecord broken = plane;
+    broken.object.hbb = Box{300, 300, 250, 380};  // x2 < x1
+    record.objects = {plane, broken};
+    record.expressions = {{0, "", 1}, {1, "the broken plane", 2}, {0, "the plane at the top left", 3}};
+    return record;
+  };
+  WriteImage(scratch + "/toy/A.png", 400, 400);
+  WriteImage(scratch + "/aug/toy/test/A/cutout-0.png", 400, 400);
+  catalog::SourceBatch batch;
+  batch.file = "A.txt";
+  batch.images.push_back(image("toy/test/A", "test", "A.png"));
+  // Filed under another split than its parent's: it must still stay on the parent's side.
+  catalog::ImageRecord derived = image("toy/test/A/cutout-0", "train", scratch + "/aug/toy/test/A/cutout-0.png");
+  derived.image.parent_id = "toy/test/A";
+  derived.image.derivation = "cutout";
+  batch.images.push_back(derived);
+  EXPECT_TRUE((*writer)->Add(batch).ok());
+  catalog::FinishTimings timings;
+  EXPECT_TRUE((*writer)->Finish(&timings).ok());
+  return path;
+}
+
+TEST(InstructInputTest, BadObjectsAndEmptyExpressionsAreSkippedAndDerivedImagesFollowTheirParent) {
+  const std::string scratch = testing::ScratchDir("instruct-hand-made");
+  const std::string catalog = HandMadeCatalog(scratch);
+  InstructOptions options = OptionsInto(catalog, scratch + "/out", 3, 2);
+  options.config_path = testing::FixtureFile("instruct/toy_config.json");
+  auto summary = RunInstruct(options);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->skipped.at("grounding: empty expression"), 2);  // one per image
+  EXPECT_EQ(summary->skipped.at("grounding: object without usable geometry"), 2);
+  EXPECT_EQ(summary->skip_examples.at("grounding: empty expression").front(), "toy/test/A/refer-0-0");
+  bool derived_seen = false;
+  for (const Sample& s : ReadSamples(scratch + "/out/test.jsonl")) {
+    if (s.id.rfind("toy/test/A/cutout-0/", 0) != 0) continue;
+    derived_seen = true;
+    EXPECT_EQ(s.image, "derived/toy/test/A/cutout-0.png");
+    EXPECT_TRUE(fs::is_regular_file(scratch + "/out/images/" + s.image));
+  }
+  EXPECT_TRUE(derived_seen);
+  EXPECT_EQ(ReadSamples(scratch + "/out/train.jsonl").size(), 0u);  // the derived image stays on its parent's side
 }
 
 TEST(InstructInputTest, ATemplateWithAnUnknownFieldIsRefusedWithItsName) {

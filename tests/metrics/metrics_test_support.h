@@ -1,4 +1,4 @@
-// Helpers shared by the metrics tests: the coco demo set and JSON files from ../shared.
+// Helpers shared by the metrics tests: the coco demo set and JSON files from tests/data.
 #pragma once
 
 #include <fstream>

@@ -5,7 +5,8 @@
 
 namespace mgrs::testing {
 
-// A file under ../shared (MGRS_SHARED at run time, else the folder resolved at configure time).
+// A file under the tests' data folder: $MGRS_SHARED when set, else the MGRS_SHARED of configure time (default
+// <source>/tests/data). Throws when the file is missing.
 std::string SharedFile(const std::string& relative);
 // A file under tests/fixtures (the project's own small fixtures).
 std::string FixtureFile(const std::string& relative);

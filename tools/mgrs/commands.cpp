@@ -10,6 +10,7 @@ const std::vector<cli::Subcommand>& MgrsCommands() {
       {"catalog", "look into a catalog: stats, verify, rejects, export, merge", RunCatalog},
       {"augment", "derive augmented images: count-varying cutout, spatial and colour edits", RunAugment},
       {"instruct", "generate the five-task instruction set from a catalog; export it for LLaVA", RunInstruct},
+      {"demo-data", "render the demo dataset: aerial scenes in five source formats", RunDemoData},
   };
   return commands;
 }

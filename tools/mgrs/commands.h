@@ -13,6 +13,7 @@ int RunIngest(int argc, const char* const* argv);
 int RunCatalog(int argc, const char* const* argv);
 int RunAugment(int argc, const char* const* argv);
 int RunInstruct(int argc, const char* const* argv);
+int RunDemoData(int argc, const char* const* argv);
 
 const std::vector<cli::Subcommand>& MgrsCommands();
 

@@ -358,6 +358,15 @@ Result<std::optional<SceneLabel>> Catalog::SceneLabelOf(const std::string& image
   return std::optional<SceneLabel>();
 }
 
+Result<std::vector<std::string>> Catalog::ClassKeys(const std::string& dataset) {
+  auto stmt = Prepare(db_, "SELECT DISTINCT key FROM classes WHERE dataset = ?1 ORDER BY key");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, dataset);
+  std::vector<std::string> out;
+  MGRS_RETURN_IF_ERROR(ForEachRow(*stmt, [&](const sql::Statement& s) { out.push_back(s.Text(0)); }));
+  return out;
+}
+
 Result<std::vector<std::string>> Catalog::SceneClasses(const std::string& dataset) {
   auto stmt = Prepare(db_,
                       "SELECT DISTINCT s.raw FROM scene_labels s JOIN images i ON i.key = s.image_key "
@@ -551,12 +560,17 @@ Image ReadImage(const sql::Statement& s, int first) {
 }
 
 StoredObject ReadObject(const sql::Statement& s, const std::string& image_id, int first) {
+  return ReadObjectByClassId(s, image_id, s.Text(first + 1), s.Text(first + 2), first);
+}
+
+StoredObject ReadObjectByClassId(const sql::Statement& s, const std::string& image_id, const std::string& raw_class,
+                                 const std::string& class_key, int first) {
   StoredObject stored;
   Object& o = stored.object;
   o.id = s.Int(first);
   o.image_id = image_id;
-  o.raw_class = s.Text(first + 1);
-  o.class_key = s.Text(first + 2);
+  o.raw_class = raw_class;
+  o.class_key = class_key;
   o.hbb = Box{s.Double(first + 3), s.Double(first + 4), s.Double(first + 5), s.Double(first + 6)};
   if (sqlite3_column_bytes(s.get(), first + 7) == 64) o.quad = DecodeQuad(sqlite3_column_blob(s.get(), first + 7));
   stored.difficulty = static_cast<int>(s.Int(first + 8));
@@ -564,7 +578,11 @@ StoredObject ReadObject(const sql::Statement& s, const std::string& image_id, in
   o.truncated = s.Int(first + 9) != 0;
   stored.flags = static_cast<int>(s.Int(first + 10));
   stored.line = s.Int(first + 11);
-  o.attributes = ObjectAttributes{s.Text(first + 12), s.Text(first + 13), s.Text(first + 14)};
+  // Attributes stay NULL until augmentation or the benchmark builder sets them; Text() of NULL is "".
+  std::string* attributes[3] = {&o.attributes.colour, &o.attributes.grid_cell, &o.attributes.size_bucket};
+  for (int k = 0; k < 3; ++k) {
+    if (!s.IsNull(first + 12 + k)) *attributes[k] = s.Text(first + 12 + k);
+  }
   return stored;
 }
 

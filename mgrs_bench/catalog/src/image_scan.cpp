@@ -2,6 +2,7 @@
 // instead of one per image keeps a DOTA-v2-sized scan at a few hundred milliseconds.
 #include <filesystem>
 #include <map>
+#include <unordered_map>
 
 #include "mgrs/catalog/catalog.h"
 #include "rows.h"
@@ -64,6 +65,15 @@ std::string FileOf(const Image& image, const std::map<std::string, std::string>&
 }  // namespace
 
 Status Catalog::ForEachImage(const ImageQuery& query, const std::function<Status(AnnotatedImage&)>& visit) {
+  // Classes are few: read them once instead of joining them to every object row.
+  std::unordered_map<int64_t, std::pair<std::string, std::string>> classes;
+  {
+    auto stmt = sql::Prepare(db_, "SELECT id, raw, key FROM classes");
+    if (!stmt.ok()) return stmt.status();
+    Status status;
+    while (stmt->Step(&status)) classes[stmt->Int(0)] = {stmt->Text(1), stmt->Text(2)};
+    MGRS_RETURN_IF_ERROR(status);
+  }
   std::map<std::string, std::string> roots;
   auto datasets = Datasets();
   if (!datasets.ok()) return datasets.status();
@@ -76,8 +86,7 @@ Status Catalog::ForEachImage(const ImageQuery& query, const std::function<Status
   images->Bind(2, query.split);
   images->Bind(3, query.derived ? 1 : 0);
 
-  auto objects = Cursor::Open(db_, kObjectColumns,
-                              "objects o ON o.image_key = i.key JOIN classes c ON c.id = o.class_id", "o.id", query);
+  auto objects = Cursor::Open(db_, kObjectColumnsByClassId, "objects o ON o.image_key = i.key", "o.id", query);
   if (!objects.ok()) return objects.status();
   auto expressions =
       Cursor::Open(db_, "coalesce(e.object_id, 0), e.text", "expressions e ON e.image_key = i.key", "e.id", query);
@@ -96,8 +105,10 @@ Status Catalog::ForEachImage(const ImageQuery& query, const std::function<Status
     record.image = ReadImage(*images, 1);
     record.file = FileOf(record.image, roots);
     const std::string& id = record.image.id;
-    MGRS_RETURN_IF_ERROR(
-        objects->TakeRowsOf(key, [&](const sql::Statement& s) { record.objects.push_back(ReadObject(s, id, 1)); }));
+    MGRS_RETURN_IF_ERROR(objects->TakeRowsOf(key, [&](const sql::Statement& s) {
+      const auto& names = classes[s.Int(2)];
+      record.objects.push_back(ReadObjectByClassId(s, id, names.first, names.second, 1));
+    }));
     MGRS_RETURN_IF_ERROR(expressions->TakeRowsOf(key, [&](const sql::Statement& s) {
       record.expressions.push_back(Expression{s.Int(1), id, s.Text(2)});
     }));

@@ -18,4 +18,12 @@ constexpr const char* kObjectColumns =
     "coalesce(o.colour, ''), coalesce(o.grid_cell, ''), coalesce(o.size_bucket, '')";
 StoredObject ReadObject(const sql::Statement& s, const std::string& image_id, int first = 0);
 
+// Columns of `objects o` alone, with o.class_id in place of the class names (ReadObjectByClassId takes those from
+// the caller's copy of the classes table).
+constexpr const char* kObjectColumnsByClassId =
+    "o.id, o.class_id, o.class_id, o.x1, o.y1, o.x2, o.y2, o.quad, o.difficult, o.truncated, o.flags, o.line, "
+    "o.colour, o.grid_cell, o.size_bucket";
+StoredObject ReadObjectByClassId(const sql::Statement& s, const std::string& image_id, const std::string& raw_class,
+                                 const std::string& class_key, int first = 0);
+
 }  // namespace mgrs::catalog

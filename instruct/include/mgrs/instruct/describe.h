@@ -34,10 +34,11 @@ std::string PositionPhrase(GridCell cell);
 // An attribute the catalog already holds (ObjectAttributes::size_bucket) takes precedence.
 std::string SizeBucket(const Object& object);
 
-// For each object of an image, the shortest description no other object of the image shares, trying in turn:
-// class + position ("the plane at the top left"), size + class + position, size + colour + class + position (colour
-// only when the catalog holds it); nullopt when even the longest is shared. Linear in the number of objects.
-std::vector<std::optional<std::string>> UniqueExpressions(const std::vector<const Object*>& objects, int width,
-                                                          int height);
+// How much a referring expression must say to single out each object of an image from the others: 0 class +
+// position ("the plane at the top left"), 1 adds the size, 2 adds the colour (only when the catalog holds one); -1
+// when even that is shared. Linear in the number of objects.
+std::vector<int> DistinguishingDetail(const std::vector<const Object*>& objects, int width, int height);
+// "the [size] [colour] <class> <position phrase>" at `detail` (0-2, as DistinguishingDetail).
+std::string ReferringExpression(const Object& object, int detail, int width, int height);
 
 }  // namespace mgrs::instruct

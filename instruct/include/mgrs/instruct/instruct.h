@@ -31,7 +31,9 @@ struct InstructSummary {
   std::map<std::string, int64_t> skipped;                         // reason -> samples (or images) not made
   std::map<std::string, std::vector<std::string>> skip_examples;  // reason -> first few sample or image ids
   std::vector<std::string> shortfalls;                            // "train grounding dota: 120 of 40000"
-  nlohmann::ordered_json stats;                                   // the whole of stats.json
+  // Wall seconds per stage: "generate" (the catalog scan, generation overlapping it), "compose", "write".
+  std::map<std::string, double> seconds;
+  nlohmann::ordered_json stats;  // the whole of stats.json
 };
 
 // Reads the catalog once, generates every candidate sample (threads over images), splits by image, de-duplicates,

@@ -178,6 +178,8 @@ class Catalog {
   Result<std::vector<Caption>> Captions(const std::string& image_id);
   Result<std::vector<Qa>> QaPairs(const std::string& image_id);
   Result<std::optional<SceneLabel>> SceneLabelOf(const std::string& image_id);
+  // The normalised class keys a dataset knows (from its manifest or its objects), sorted; cheaper than ClassCounts.
+  Result<std::vector<std::string>> ClassKeys(const std::string& dataset);
   // The distinct scene labels of a dataset as written (raw), sorted.
   Result<std::vector<std::string>> SceneClasses(const std::string& dataset);
   // Streams the images `query` selects, ordered by id, each with its objects, expressions, captions, QA and scene

@@ -67,6 +67,9 @@ struct Sample {
 // Validates and converts one JSON object. Errors name the field ("gt.boxes[1]: expected 4 numbers").
 Result<Sample> SampleFromJson(const nlohmann::json& json);
 nlohmann::ordered_json SampleToJson(const Sample& sample);
+// Appends SampleToJson(sample).dump() and "\n" to *out, byte for byte, without building the JSON tree (about ten
+// times faster: for writers of large files). Invalid UTF-8 is replaced by U+FFFD, as nlohmann's replace handler does.
+void AppendSampleLine(const Sample& sample, std::string* out);
 
 struct Prediction {
   std::string id;
