@@ -11,6 +11,11 @@
 namespace mgrs::tools {
 namespace {
 
+// " (N derived)" when augmentation added images, else nothing: catalogs without any read as before.
+std::string Derived(int64_t derived) {
+  return derived > 0 ? " (" + std::to_string(derived) + " derived)" : std::string();
+}
+
 int RunStats(int argc, const char* const* argv) {
   const std::string program = "mgrs catalog stats";
   std::string path;
@@ -31,14 +36,14 @@ int RunStats(int argc, const char* const* argv) {
     std::cout << DumpJson(catalog::StatsToJson(*stats), 2) << "\n";
     return kExitOk;
   }
-  std::cout << "catalog " << path << " (schema " << stats->schema_version << "): " << stats->images << " images, "
-            << stats->objects << " objects, " << stats->expressions << " expressions, " << stats->captions
-            << " captions, " << stats->qa << " qa, " << stats->scene_labels << " scene labels; rejects "
-            << stats->errors << ", warnings " << stats->warnings << "\n";
+  std::cout << "catalog " << path << " (schema " << stats->schema_version << "): " << stats->images << " images"
+            << Derived(stats->derived) << ", " << stats->objects << " objects, " << stats->expressions
+            << " expressions, " << stats->captions << " captions, " << stats->qa << " qa, " << stats->scene_labels
+            << " scene labels; rejects " << stats->errors << ", warnings " << stats->warnings << "\n";
   for (const catalog::DatasetStats& d : stats->datasets) {
     std::cout << "\n"
-              << d.info.name << " (" << d.info.format << " " << d.info.version << "): " << d.images << " images, "
-              << d.objects << " objects, " << d.rejected_objects << " objects rejected";
+              << d.info.name << " (" << d.info.format << " " << d.info.version << "): " << d.images << " images"
+              << Derived(d.derived) << ", " << d.objects << " objects, " << d.rejected_objects << " objects rejected";
     // Texts only where a dataset has them (detection sets have none).
     for (const auto& [count, what] : {std::pair{d.expressions, " expressions"}, std::pair{d.captions, " captions"},
                                       std::pair{d.qa, " qa"}, std::pair{d.scene_labels, " scene labels"}}) {

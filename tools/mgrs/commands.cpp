@@ -8,6 +8,7 @@ const std::vector<cli::Subcommand>& MgrsCommands() {
       {"self-check", "check what is built: versions, libraries, data files, self-tests", RunSelfCheck},
       {"ingest", "read a dataset's annotation files into the catalog", RunIngest},
       {"catalog", "look into a catalog: stats, verify, rejects, export, merge", RunCatalog},
+      {"augment", "derive augmented images: count-varying cutout, spatial and colour edits", RunAugment},
       {"instruct", "generate the five-task instruction set from a catalog; export it for LLaVA", RunInstruct},
       {"demo-data", "render the demo dataset: aerial scenes in five source formats", RunDemoData},
   };

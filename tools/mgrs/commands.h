@@ -11,6 +11,7 @@ namespace mgrs::tools {
 int RunSelfCheck(int argc, const char* const* argv);
 int RunIngest(int argc, const char* const* argv);
 int RunCatalog(int argc, const char* const* argv);
+int RunAugment(int argc, const char* const* argv);
 int RunInstruct(int argc, const char* const* argv);
 int RunDemoData(int argc, const char* const* argv);
 

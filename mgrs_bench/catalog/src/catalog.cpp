@@ -456,6 +456,10 @@ Result<CatalogStats> Catalog::Stats() {
       d.images += s.Int(1);
       d.objects += s.Int(2);
     }));
+    auto derived = Prepare(db_, "SELECT count(*) FROM images WHERE dataset = ?1 AND parent_id IS NOT NULL");
+    if (!derived.ok()) return derived.status();
+    derived->Bind(1, d.info.name);
+    MGRS_RETURN_IF_ERROR(ForEachRow(*derived, [&](const sql::Statement& s) { d.derived = s.Int(0); }));
     auto classes = ClassCounts(d.info.name);
     if (!classes.ok()) return classes.status();
     d.classes = std::move(*classes);
@@ -488,6 +492,7 @@ Result<CatalogStats> Catalog::Stats() {
       d.scene_labels = s.Int(3);
     }));
     stats.images += d.images;
+    stats.derived += d.derived;
     stats.objects += d.objects;
     stats.expressions += d.expressions;
     stats.captions += d.captions;
@@ -525,6 +530,7 @@ nlohmann::ordered_json StatsToJson(const CatalogStats& stats) {
   nlohmann::ordered_json out;
   out["schema_version"] = stats.schema_version;
   out["images"] = stats.images;
+  out["derived"] = stats.derived;
   out["objects"] = stats.objects;
   out["expressions"] = stats.expressions;
   out["captions"] = stats.captions;
@@ -540,6 +546,7 @@ nlohmann::ordered_json StatsToJson(const CatalogStats& stats) {
     j["root"] = d.info.root;
     j["manifest_sha256"] = d.info.manifest_sha256;
     j["images"] = d.images;
+    j["derived"] = d.derived;
     j["objects"] = d.objects;
     j["rejected_objects"] = d.rejected_objects;
     j["splits"] = nlohmann::ordered_json::object();

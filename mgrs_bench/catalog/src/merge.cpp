@@ -96,6 +96,9 @@ INSERT INTO main.captions (image_key, text, sentence_index)
 INSERT INTO main.qa (image_key, type, question, answer, source_id)
   SELECT image_key + (SELECT images FROM shift), type, question, answer, source_id FROM input.qa ORDER BY id;
 INSERT INTO main.scene_labels SELECT image_key + (SELECT images FROM shift), raw, key FROM input.scene_labels;
+INSERT INTO main.derivations
+  SELECT image_key + (SELECT images FROM shift), parent_key + (SELECT images FROM shift), op, params, seed,
+         tool_version FROM input.derivations;
 INSERT INTO main.rejects (dataset, run_id, file, line, code, severity, message, raw, objects)
   SELECT dataset, CASE WHEN run_id IS NULL THEN NULL ELSE run_id + (SELECT runs FROM shift) END, file, line, code,
          severity, message, raw, objects FROM input.rejects ORDER BY id;

@@ -1,4 +1,4 @@
-// Schema version 1 (docs/catalog.md describes every table). A later change is a new Migration appended here,
+// Schema versions 1 and 2 (docs/catalog.md describes every table). A later change is a new Migration appended here,
 // never an edit of an applied one: catalogs in the field are at some version and move forward step by step.
 #include "schema.h"
 
@@ -121,6 +121,17 @@ CREATE TABLE rejects (
   raw TEXT NOT NULL DEFAULT '',
   objects INTEGER NOT NULL DEFAULT 0
 );
+)sql"},
+      {2, "derivations: the lineage of augmented images", R"sql(
+CREATE TABLE derivations (
+  image_key INTEGER PRIMARY KEY REFERENCES images(key),
+  parent_key INTEGER NOT NULL REFERENCES images(key),
+  op TEXT NOT NULL,
+  params TEXT NOT NULL DEFAULT '{}',
+  seed INTEGER NOT NULL,
+  tool_version TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX derivations_by_parent ON derivations(parent_key);
 )sql"},
   };
   return migrations;

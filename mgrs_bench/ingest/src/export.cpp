@@ -37,6 +37,13 @@ Quad CornersOf(const catalog::StoredObject& o) {
 
 std::string StemOf(const std::string& id) { return id.substr(id.rfind('/') + 1); }
 
+// A derived image ("<parent id>/cutout-2") is named after its parent ("P1888_cutout-2"): the last part of its id
+// alone repeats across parents.
+std::string ExportStem(const Image& image) {
+  if (image.parent_id.empty()) return StemOf(image.id);
+  return StemOf(image.parent_id) + "_" + image.id.substr(image.parent_id.size() + 1);
+}
+
 Result<ExportSummary> ExportDota(catalog::Catalog* catalog, const std::vector<Image>& images,
                                  const ExportOptions& options) {
   ExportSummary summary;
@@ -56,7 +63,7 @@ Result<ExportSummary> ExportDota(catalog::Catalog* catalog, const std::vector<Im
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return IoError("cannot create " + dir.string() + ": " + ec.message());
-    MGRS_RETURN_IF_ERROR(WriteFileAtomically((dir / (StemOf(image.id) + ".txt")).string(), text));
+    MGRS_RETURN_IF_ERROR(WriteFileAtomically((dir / (ExportStem(image) + ".txt")).string(), text));
     ++summary.images;
     summary.objects += static_cast<int64_t>(objects->size());
   }
@@ -82,8 +89,9 @@ Result<ExportSummary> ExportCoco(catalog::Catalog* catalog, const std::vector<Im
     auto objects = catalog->Objects(image.id);
     if (!objects.ok()) return objects.status();
     ++image_number;
-    const std::string file_name =
-        image.path.empty() ? StemOf(image.id) + ".png" : std::filesystem::path(image.path).filename().string();
+    const std::string file_name = image.path.empty() || !image.parent_id.empty()
+                                      ? ExportStem(image) + ".png"
+                                      : std::filesystem::path(image.path).filename().string();
     coco_images.push_back(
         {{"id", image_number}, {"file_name", file_name}, {"width", image.width}, {"height", image.height}});
     for (const catalog::StoredObject& o : *objects) {

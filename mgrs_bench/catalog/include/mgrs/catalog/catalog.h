@@ -60,11 +60,13 @@ struct DatasetStats {
   std::vector<ClassCount> classes;  // by raw class name
   std::map<std::string, int64_t> rejects_by_code;
   int64_t expressions = 0, captions = 0, qa = 0, scene_labels = 0;
+  int64_t derived = 0;  // of the images: those made by augmentation (parent set)
 };
 
 struct CatalogStats {
   int schema_version = 0;
   int64_t images = 0, objects = 0, expressions = 0, captions = 0, qa = 0, scene_labels = 0;
+  int64_t derived = 0;  // of the images: those made by augmentation (parent set)
   int64_t errors = 0, warnings = 0;
   std::vector<DatasetStats> datasets;  // by name
 };
@@ -91,6 +93,20 @@ struct StoredObject {
   int difficulty = 0;
   int flags = 0;
   int64_t line = 0;
+};
+
+// ---- Derived images (augmentation lineage, schema v2; derived.cpp) ----
+// One augmented image with its annotations. `image.id` is "<parent id>/<op>-<k>", `image.parent_id` the parent's
+// id (same dataset and split), `image.path` the absolute path of its file. Objects are stored with new ids;
+// `objects[i].object.id` only has to be unique within this record, and the expressions' object_id refer to it.
+struct DerivedImage {
+  Image image;
+  std::vector<StoredObject> objects;
+  std::vector<Expression> expressions;
+  std::string op;                  // "cutout", "spatial", "colour"
+  std::string params_json = "{}";  // what the operation did (docs/augment.md)
+  uint64_t seed = 0;               // stored as its two's-complement int64
+  std::string tool_version;
 };
 
 // One image with every annotation attached to it: what ForEachImage streams (ImageRecord in batch.h is its write-side
@@ -179,6 +195,11 @@ class Catalog {
   Result<Provenance> ProvenanceOf(const std::string& image_id);
   Result<std::vector<StoredReject>> Rejects(const RejectFilter& filter);
   Result<CatalogStats> Stats();
+
+  // Stores one derived image, its objects, expressions and derivations row in one transaction: all or nothing.
+  // An image already stored under the same id is replaced (its rows deleted first, in the same transaction).
+  // kNotFound when the parent is not in the catalog, kInvalidArgument when the record contradicts itself.
+  Status AddDerivedImage(const DerivedImage& derived);
 
   // PRAGMA integrity_check and foreign_key_check; kCorruption lists the first problems found.
   Status CheckIntegrity();
