@@ -54,6 +54,7 @@ class AutocastScope {
 struct MicroLoss {
   torch::Tensor total, ar;  // scalars with gradient
   double aux = 0.0;         // L_aux summed over MoE layers, unscaled
+  double vision_seconds = 0.0;
   int64_t tokens = 0;
   std::vector<RoutingRecord> routing;
 };
@@ -62,19 +63,21 @@ struct MicroLoss {
 // encoded without autograd.
 Result<MicroLoss> Forward(LlavaImpl& model, const TrainBatch& batch, const torch::Device& device, bool autocast) {
   AutocastScope autocast_scope(autocast);
+  MicroLoss loss;
   torch::Tensor features;
+  const auto vision_start = Clock::now();
   if (batch.images > 0) {
     torch::NoGradGuard no_grad;
     const int s = model.config().vision.image_size;
     auto pixels = torch::from_blob(const_cast<float*>(batch.pixels.data()), {batch.images, 3, s, s}, torch::kFloat);
     features = model.EncodeImages(pixels.to(device));
   }
+  loss.vision_seconds = Seconds(vision_start);
   auto embedded = model.EmbedPrompts(batch.ids, features);
   if (!embedded.ok()) return embedded.status();
   const int64_t image_tokens = features.defined() ? features.size(1) : 0;
   const int64_t width = embedded->embeds.size(1);
   std::vector<int64_t> labels;
-  MicroLoss loss;
   for (size_t b = 0; b < batch.ids.size(); ++b) {
     std::vector<int64_t> row;
     for (size_t i = 0; i < batch.ids[b].size(); ++i) {
@@ -118,6 +121,7 @@ nlohmann::ordered_json StepJson(const StepLog& s) {
                            {"seconds",
                             {{"data", s.seconds_data},
                              {"forward_backward", s.seconds_forward_backward},
+                             {"vision", s.seconds_vision},
                              {"optimizer", s.seconds_optimizer}}}};
   if (!s.moe_layers.empty()) {
     nlohmann::ordered_json load = nlohmann::ordered_json::object();
@@ -222,6 +226,7 @@ Result<StepLog> Step(Run& run, BatchLoader& loader) {
     }
     (loss->total / static_cast<double>(run.accumulation)).backward();
     log.seconds_forward_backward += Seconds(before_compute);
+    log.seconds_vision += loss->vision_seconds;
     log.loss += value;
     log.ar_loss += loss->ar.item<double>();
     log.aux_loss += loss->aux;

@@ -261,7 +261,7 @@ TEST(TrainConfigTest, ManifestsCarryThePaperDefaults) {
 
 TEST_F(TrainTest, StageOneOverfitsASmallBatch) {
   const std::string out = testing::ScratchDir("train_overfit");
-  auto options = Options(1, 120, out);
+  auto options = Options(1, 80, out);
   options.init_dir = FreshInit();
   options.config.lora.dropout = 0.0;
   options.config.optimizer.lr = 3e-2;
@@ -269,7 +269,7 @@ TEST_F(TrainTest, StageOneOverfitsASmallBatch) {
   auto report = RunTraining(options);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   const auto log = ReadLog(out);
-  ASSERT_EQ(log.size(), 120u);
+  ASSERT_EQ(log.size(), 80u);
   EXPECT_GT(log.front()["loss"].get<double>(), 1.0);
   EXPECT_LT(log.back()["loss"].get<double>(), 0.1);
   EXPECT_EQ(log.back()["aux_loss"].get<double>(), 0.0);
@@ -419,6 +419,19 @@ TEST_F(TrainTest, CommandTrainsAndGenerateLoadsItsCheckpoint) {
                                GoldenPath("images/wide.png") +
                                " --prompt 'How many storage tanks are there?' --max-new-tokens 3 --threads 1";
   EXPECT_EQ(testing::RunCommand(generate, &output), 0) << output;
+  // eval --score: a prediction per sample, then mgrs-score's report of them.
+  const std::string eval = testing::ToolPath("skymoe") + " eval --checkpoint " + out + "/step-000002 --bench " +
+                           Data() + " --image-root " + GoldenPath("images") + " --out " + out +
+                           "/predictions.jsonl --score " + out + "/report.json --max-new-tokens 3 --threads 1";
+  ASSERT_EQ(testing::RunCommand(eval, &output), 0) << output;
+  std::ifstream predictions(out + "/predictions.jsonl");
+  std::set<std::string> ids;
+  for (std::string line; std::getline(predictions, line);) ids.insert(nlohmann::json::parse(line)["id"]);
+  EXPECT_EQ(ids, (std::set<std::string>{"s1", "s2", "s3", "s4"}));
+  std::ifstream report_file(out + "/report.json");
+  ASSERT_TRUE(report_file.good());
+  const auto report = nlohmann::json::parse(report_file);
+  EXPECT_TRUE(report.dump().find("vqa") != std::string::npos) << report.dump().substr(0, 400);
 }
 
 TEST_F(TrainTest, TwoGlooRanksEqualOneRankWithTheSameGlobalBatch) {

@@ -139,6 +139,7 @@ int RunSkymoeTrain(int argc, const char* const* argv) {
   if (::isatty(2) && train.distributed.rank == 0) train.on_step = DrawProgress;
   auto report = model::RunTraining(train);
   if (!report.ok()) return cli::ExitFor(program, report.status());
+  if (train.distributed.rank != 0) return kExitOk;  // rank 0 reports for all
   for (const auto& diagnostic : report->data.rejected) std::cerr << diagnostic.ToString() << "\n";
   std::cerr << program << ": " << report->data.read << " samples read, " << report->data.used << " used ("
             << report->data.truncated << " truncated, " << report->data.skipped_overlong << " too long, "

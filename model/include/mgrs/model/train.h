@@ -81,7 +81,9 @@ struct StepLog {
   int64_t tokens = 0;                            // decoder positions, padding excluded
   std::vector<int> moe_layers;                   // Stage II: the layers of expert_load
   std::vector<std::vector<double>> expert_load;  // per MoE layer, share of routed choices per expert
-  double seconds_data = 0.0, seconds_forward_backward = 0.0, seconds_optimizer = 0.0;
+  // Where the step's time went: waiting for the loader, forward + backward (the frozen vision tower's share of it
+  // apart), all-reduce + clipping + AdamW.
+  double seconds_data = 0.0, seconds_forward_backward = 0.0, seconds_vision = 0.0, seconds_optimizer = 0.0;
 };
 
 struct TrainOptions {
