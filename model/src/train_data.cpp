@@ -69,6 +69,7 @@ Result<TrainingSet> ReadTrainingSet(const Tokenizer& tokenizer, const DataOption
   auto reader = JsonlReader::Open(options.data_path);
   if (!reader.ok()) return reader.status();
   TrainingSet set;
+  set.path = options.data_path;
   auto& report = set.report;
   auto reject = [&](const std::string& code, const std::string& message) {
     report.rejected.push_back(MakeDiagnostic(options.data_path, reader->line_number(), code, message));
@@ -211,7 +212,8 @@ struct BatchLoader::Impl {
       if (!example.image_path.empty()) {
         auto pixels = PreprocessImageFile(example.image_path, vision);
         if (!pixels.ok()) {
-          batch.dropped.push_back(MakeDiagnostic("", example.line, "BAD_IMAGE", pixels.status().message()));
+          batch.dropped.push_back(
+              MakeDiagnostic(data.path, example.line, "BAD_IMAGE", example.id + ": " + pixels.status().message()));
           continue;
         }
         batch.pixels.insert(batch.pixels.end(), pixels->begin(), pixels->end());

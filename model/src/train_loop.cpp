@@ -156,7 +156,8 @@ struct Run {
   std::unique_ptr<torch::optim::AdamW> optimizer;
   int64_t accumulation = 1;
   RunPosition position;
-  std::unique_ptr<GradientSync> sync;  // more than one rank
+  std::unique_ptr<GradientSync> sync;         // more than one rank
+  std::map<int64_t, Diagnostic> undecodable;  // by line: samples the loader left out (every epoch)
 };
 
 // Sums the step's statistics over the ranks (when there are several) and turns them into means and shares: the
@@ -214,6 +215,7 @@ Result<StepLog> Step(Run& run, BatchLoader& loader) {
     auto before_data = Clock::now();
     const TrainBatch batch = loader.Next();
     log.seconds_data += Seconds(before_data);
+    for (const auto& diagnostic : batch.dropped) run.undecodable.emplace(diagnostic.line, diagnostic);
     if (batch.sample_ids.empty()) continue;  // every image of it was undecodable (reported by the loader)
     const auto before_compute = Clock::now();
     auto loss = Forward(*run.model.model, batch, run.device, autocast);
@@ -303,7 +305,7 @@ Result<TrainReport> RunTraining(const TrainOptions& options) {
   ConfigureThreads(options.threads);
   auto built = BuildTrainingModel(options, device);
   if (!built.ok()) return built.status();
-  Run run{options, options.config, device, std::move(*built), nullptr, 1, {}, nullptr};
+  Run run{options, options.config, device, std::move(*built), nullptr, 1, {}, nullptr, {}};
   if (options.distributed.world_size > 1) {
     auto sync = GradientSync::Connect(options.distributed);
     if (!sync.ok()) return sync.status();
@@ -378,6 +380,7 @@ Result<TrainReport> RunTraining(const TrainOptions& options) {
       report.last_checkpoint = *saved;
     }
   }
+  for (const auto& [line, diagnostic] : run.undecodable) report.data.rejected.push_back(diagnostic);
   // No rank leaves (and tears down its side of the group) before rank 0 has written the last checkpoint.
   if (run.sync) MGRS_RETURN_IF_ERROR(run.sync->Barrier());
   return report;

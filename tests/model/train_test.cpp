@@ -405,6 +405,25 @@ TEST_F(TrainTest, NonFiniteLossStopsNamingTheStepAndSamples) {
   EXPECT_NE(message.find("on samples s"), std::string::npos) << message;
 }
 
+TEST_F(TrainTest, AnUndecodableImageLeavesItsSampleOutAndIsReported) {
+  const std::string root = testing::ScratchDir("train_bad_image");
+  fs::copy_file(GoldenPath("images/wide.png"), root + "/wide.png");
+  std::ofstream(root + "/broken.png") << "not a PNG";
+  const std::string data = root + "/train.jsonl";
+  std::ofstream(data) << SampleLine("good", "wide.png", {"<image>\nHow many boats are there?", "There are 3"})
+                      << SampleLine("broken", "broken.png", {"<image>\nHow many boats are there?", "There are 4"});
+  auto options = Options(1, 2, testing::ScratchDir("train_bad_image_out"));
+  options.data_path = data;
+  options.image_root = root;
+  options.config.global_batch_size = 2;
+  auto report = RunTraining(options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->data.Count("BAD_IMAGE"), 1);  // once, though both steps met it
+  EXPECT_EQ(report->data.rejected.front().line, 2);
+  EXPECT_NE(report->data.rejected.front().message.find("broken"), std::string::npos);
+  EXPECT_EQ(report->last_step, 2);
+}
+
 TEST_F(TrainTest, CommandTrainsAndGenerateLoadsItsCheckpoint) {
   const std::string out = testing::ScratchDir("train_command");
   std::string output;

@@ -48,6 +48,7 @@ struct DataReport {
 };
 
 struct TrainingSet {
+  std::string path;  // the JSON Lines file, for diagnostics
   std::vector<TrainExample> examples;
   DataReport report;
 };
