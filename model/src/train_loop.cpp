@@ -334,6 +334,7 @@ Result<TrainReport> RunTraining(const TrainOptions& options) {
     auto position = RestoreTrainingCheckpoint(*dir, &run.model, *run.optimizer);
     if (!position.ok()) return position.status();
     run.position = *position;
+    report.last_checkpoint = *dir;
     if (writer) MGRS_RETURN_IF_ERROR(TrimLog(log_path, run.position.step));
   } else if (writer) {
     MGRS_RETURN_IF_ERROR(WriteFileAtomically(log_path, ""));
@@ -359,6 +360,7 @@ Result<TrainReport> RunTraining(const TrainOptions& options) {
   }
   report.total_steps = run.position.total_steps;
   report.first_step = run.position.step + 1;
+  report.last_step = run.position.step;  // stays so when a resumed run has no step left
 
   run.model.model->train();
   std::ofstream log_file;

@@ -368,7 +368,12 @@ TEST_F(TrainTest, ResumeContinuesTheLossCurveExactly) {
   }
   for (const auto& [name, tensor] : testing::ReadAllTensors(out + "/step-000006/model.safetensors")) {
     EXPECT_TRUE(torch::equal(tensor, final_tensors.at(name))) << name;
-  }
+  }  // Resuming a finished run runs nothing and logs nothing.
+  auto again = RunTraining(options);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->first_step, 7);
+  EXPECT_EQ(again->last_step, 6);
+  EXPECT_EQ(ReadLog(out).size(), 6u);
 }
 
 TEST_F(TrainTest, ResumeRefusesACheckpointOfAnotherConfigNamingTheTensors) {

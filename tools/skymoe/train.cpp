@@ -143,9 +143,14 @@ int RunSkymoeTrain(int argc, const char* const* argv) {
   for (const auto& diagnostic : report->data.rejected) std::cerr << diagnostic.ToString() << "\n";
   std::cerr << program << ": " << report->data.read << " samples read, " << report->data.used << " used ("
             << report->data.truncated << " truncated, " << report->data.skipped_overlong << " too long, "
-            << report->data.rejected.size() << " rejected); steps " << report->first_step << "-" << report->last_step
-            << " of " << report->total_steps << ", last loss " << report->last_loss << "; checkpoint "
-            << report->last_checkpoint << "\n";
+            << report->data.rejected.size() << " rejected); ";
+  if (report->last_step < report->first_step) {
+    std::cerr << "no step left: " << report->last_checkpoint << " is at step " << report->last_step << " of "
+              << report->total_steps << "\n";
+  } else {
+    std::cerr << "steps " << report->first_step << "-" << report->last_step << " of " << report->total_steps
+              << ", last loss " << report->last_loss << "; checkpoint " << report->last_checkpoint << "\n";
+  }
   const auto skipped = static_cast<int64_t>(report->data.rejected.size()) + report->data.skipped_overlong;
   return max_rejects >= 0 && skipped > max_rejects ? kExitTooManyRejects : kExitOk;
 }

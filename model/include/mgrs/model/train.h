@@ -100,7 +100,7 @@ struct TrainOptions {
 
 struct TrainReport {
   DataReport data;  // rejected also lists, once each, samples left out of batches for an undecodable image (BAD_IMAGE)
-  int64_t first_step = 0, last_step = 0;  // 1-based steps run here
+  int64_t first_step = 0, last_step = 0;  // 1-based steps run here; last < first when none was left to run
   int64_t total_steps = 0;
   double last_loss = 0.0;
   std::string last_checkpoint;  // folder, loadable by LoadLlava / `skymoe generate`
