@@ -2,6 +2,8 @@
 #include <iostream>
 
 #include "commands.h"
+#include "mgrs/metrics/report.h"
+#include "mgrs/metrics/scorer.h"
 #include "mgrs/model/generate.h"
 
 namespace mgrs::tools {
@@ -11,6 +13,7 @@ int RunSkymoeEval(int argc, const char* const* argv) {
   cli::po::options_description options("Options");
   model::EvaluationOptions eval;
   int64_t max_rejects = 0;
+  std::string score_path;
   options.add_options()                                                                                         //
       ("checkpoint", cli::po::value(&eval.checkpoint_dir)->required(), "checkpoint folder")                     //
       ("bench", cli::po::value(&eval.bench_path)->required(), "Sample JSON Lines (docs/formats.md)")            //
@@ -18,6 +21,8 @@ int RunSkymoeEval(int argc, const char* const* argv) {
       ("out", cli::po::value(&eval.out_path)->required(), "Prediction JSON Lines to write")                     //
       ("routing-out", cli::po::value(&eval.routing_out)->default_value(""),
        "MoE routing statistics JSON (+ .svg heat map beside it)")  //
+      ("score", cli::po::value(&score_path)->default_value(""),
+       "then score the predictions against --bench and write mgrs-score's JSON report here (no METEOR)")  //
       ("max-rejects", cli::po::value(&max_rejects)->default_value(0),
        "samples that may be skipped (bad line, image outside the root or missing) before exit 3")              //
       ("batch-size", cli::po::value(&eval.batch_size)->default_value(8), "samples decoded together")           //
@@ -27,7 +32,7 @@ int RunSkymoeEval(int argc, const char* const* argv) {
       ("threads", cli::po::value(&eval.run.threads)->default_value(0), "intra-op threads (0 = all cores)");
   cli::po::variables_map vm;
   const cli::CommandHelp help{
-      "skymoe eval --checkpoint DIR --bench B.jsonl --image-root R --out predictions.jsonl [--batch-size N]",
+      "skymoe eval --checkpoint DIR --bench B.jsonl --image-root R --out predictions.jsonl [--score report.json]",
       "Answer every benchmark sample greedily and write one prediction per line for mgrs-score.",
       "skymoe eval --checkpoint ckpt/skymoe-tiny --bench bench/test.jsonl --image-root bench --out pred.jsonl"};
   if (auto exit = cli::Parse(argc, argv, program, help, options, &vm)) return *exit;
@@ -37,7 +42,20 @@ int RunSkymoeEval(int argc, const char* const* argv) {
   if (!report->routing_table.empty()) std::cerr << "expert shares per MoE layer:\n" << report->routing_table;
   std::cerr << program << ": " << report->read << " samples read, " << report->answered << " answered, "
             << report->rejected.size() << " rejected\n";
-  return static_cast<int64_t>(report->rejected.size()) > max_rejects ? kExitTooManyRejects : kExitOk;
+  if (static_cast<int64_t>(report->rejected.size()) > max_rejects) return kExitTooManyRejects;
+  if (score_path.empty()) return kExitOk;
+  metrics::ScoreOptions scoring;
+  scoring.gt_path = eval.bench_path;
+  scoring.pred_path = eval.out_path;
+  scoring.meteor = false;  // needs Meteor's data files: mgrs-score --meteor-data gives it
+  scoring.max_rejects = max_rejects;
+  auto score = metrics::Score(scoring);
+  if (!score.ok()) return cli::ExitFor(program, score.status());
+  if (auto written = metrics::WriteJsonReport(score->json, score_path); !written.ok()) {
+    return cli::ExitFor(program, written);
+  }
+  std::cerr << program << ": report " << score_path << "\n";
+  return kExitOk;
 }
 
 }  // namespace mgrs::tools
