@@ -6,43 +6,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_keys.h"
 #include "mgrs/core/files.h"
 
 namespace mgrs::model {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-// Reads the keys of one JSON object section into fields, refusing keys nobody reads.
-class SectionReader {
- public:
-  SectionReader(const Json& object, std::string section) : object_(object), section_(std::move(section)) {}
-
-  template <typename T>
-  void Read(const char* key, T* field) {
-    seen_.insert(key);
-    if (!status_.ok() || !object_.contains(key)) return;
-    try {
-      *field = object_.at(key).get<T>();
-    } catch (const nlohmann::json::exception& e) {
-      status_ = ParseError("config " + section_ + "." + key + ": wrong type (" + e.what() + ")");
-    }
-  }
-
-  Status Finish() {
-    if (!status_.ok()) return status_;
-    for (auto it = object_.begin(); it != object_.end(); ++it) {
-      if (!seen_.count(it.key())) return ParseError("config " + section_ + ": unknown key \"" + it.key() + "\"");
-    }
-    return Status::Ok();
-  }
-
- private:
-  const Json& object_;
-  std::string section_;
-  std::set<std::string> seen_;
-  Status status_;
-};
 
 Result<const Json*> Section(const Json& root, const char* key) {
   static const Json kEmpty = Json::object();
@@ -53,7 +23,7 @@ Result<const Json*> Section(const Json& root, const char* key) {
 }
 
 Status ReadVision(const Json& j, VisionConfig* v) {
-  SectionReader r(j, "vision");
+  JsonKeyReader r(j, "config", "vision");
   r.Read("image_size", &v->image_size);
   r.Read("patch_size", &v->patch_size);
   r.Read("hidden_size", &v->hidden_size);
@@ -71,14 +41,14 @@ Status ReadVision(const Json& j, VisionConfig* v) {
 }
 
 Status ReadProjector(const Json& j, ProjectorConfig* p) {
-  SectionReader r(j, "projector");
+  JsonKeyReader r(j, "config", "projector");
   r.Read("type", &p->type);
   r.Read("hidden_act", &p->hidden_act);
   return r.Finish();
 }
 
 Status ReadText(const Json& j, TextConfig* t) {
-  SectionReader r(j, "text");
+  JsonKeyReader r(j, "config", "text");
   r.Read("vocab_size", &t->vocab_size);
   r.Read("hidden_size", &t->hidden_size);
   r.Read("num_layers", &t->num_layers);
@@ -97,7 +67,7 @@ Status ReadText(const Json& j, TextConfig* t) {
 }
 
 Status ReadMoe(const Json& j, MoeConfig* m) {
-  SectionReader r(j, "moe");
+  JsonKeyReader r(j, "config", "moe");
   r.Read("num_experts", &m->num_experts);
   r.Read("top_k", &m->top_k);
   r.Read("layer_mode", &m->layer_mode);
@@ -110,7 +80,7 @@ Status ReadMoe(const Json& j, MoeConfig* m) {
 }
 
 Status ReadLora(const Json& j, LoraConfig* l) {
-  SectionReader r(j, "lora");
+  JsonKeyReader r(j, "config", "lora");
   r.Read("rank", &l->rank);
   r.Read("alpha", &l->alpha);
   r.Read("dropout", &l->dropout);
@@ -119,7 +89,7 @@ Status ReadLora(const Json& j, LoraConfig* l) {
 }
 
 Status ReadTokenizer(const Json& j, TokenizerConfig* t) {
-  SectionReader r(j, "tokenizer");
+  JsonKeyReader r(j, "config", "tokenizer");
   r.Read("model_file", &t->model_file);
   r.Read("conversation", &t->conversation);
   r.Read("model_max_length", &t->model_max_length);
@@ -157,7 +127,7 @@ Result<ModelConfig> ParseModelConfig(const std::string& json_text) {
   }
   if (!root.is_object()) return ParseError("config: the top level must be a JSON object");
   ModelConfig config;
-  SectionReader top(root, "model");
+  JsonKeyReader top(root, "config", "model");
   top.Read("name", &config.name);
   for (const char* section : {"vision", "projector", "text", "moe", "lora", "tokenizer"}) {
     Json ignored;

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_keys.h"
 #include "mgrs/core/files.h"
 #include "mgrs/model/train.h"
 
@@ -11,36 +12,6 @@ namespace mgrs::model {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-// Reads keys of one object into fields; Finish() refuses keys nobody read (a misspelt key must not fall back).
-class KeyReader {
- public:
-  KeyReader(const Json& object, std::string section) : object_(object), section_(std::move(section)) {}
-  template <typename T>
-  void Read(const char* key, T* field) {
-    seen_.insert(key);
-    if (!status_.ok() || !object_.contains(key)) return;
-    try {
-      *field = object_.at(key).get<T>();
-    } catch (const nlohmann::json::exception& e) {
-      status_ = ParseError("train config " + section_ + key + ": wrong type (" + e.what() + ")");
-    }
-  }
-  void Skip(const char* key) { seen_.insert(key); }
-  Status Finish() const {
-    if (!status_.ok()) return status_;
-    for (auto it = object_.begin(); it != object_.end(); ++it) {
-      if (!seen_.count(it.key())) return ParseError("train config: unknown key \"" + section_ + it.key() + "\"");
-    }
-    return Status::Ok();
-  }
-
- private:
-  const Json& object_;
-  std::string section_;
-  std::set<std::string> seen_;
-  Status status_;
-};
 
 Status Validate(const TrainConfig& c) {
   if (c.stage != 1 && c.stage != 2) return InvalidArgument("train config: stage must be 1 or 2");
@@ -72,7 +43,7 @@ Result<TrainConfig> ParseTrainConfig(const std::string& json_text) {
   }
   if (!root.is_object()) return ParseError("train config: not a JSON object");
   TrainConfig c;
-  KeyReader r(root, "");
+  JsonKeyReader r(root, "train config", "");
   r.Read("stage", &c.stage);
   r.Read("global_batch_size", &c.global_batch_size);
   r.Read("micro_batch_size", &c.micro_batch_size);
@@ -99,7 +70,7 @@ Result<TrainConfig> ParseTrainConfig(const std::string& json_text) {
   c.overlong = overlong == "skip" ? Overlong::kSkip : Overlong::kTruncate;
   if (root.contains("optimizer")) {
     if (!root["optimizer"].is_object()) return ParseError("train config: \"optimizer\" must be an object");
-    KeyReader o(root["optimizer"], "optimizer.");
+    JsonKeyReader o(root["optimizer"], "train config", "optimizer");
     o.Read("lr", &c.optimizer.lr);
     o.Read("weight_decay", &c.optimizer.weight_decay);
     o.Read("beta1", &c.optimizer.beta1);
