@@ -1,27 +1,18 @@
 // Colour attribute edit: swap the colour term, recolour the object's polygon, check the namer (see edit.h).
 #include <algorithm>
 
+#include "edit_checks.h"
 #include "mgrs/augment/edit.h"
 #include "mgrs/augment/phrases.h"
 #include "mgrs/augment/regions.h"
 
 namespace mgrs::augment {
-namespace {
-
-EditOutcome Skipped(const char* reason) {
-  EditOutcome out;
-  out.skip_reason = reason;
-  return out;
-}
-
-}  // namespace
 
 EditOutcome ColourEdit(const cv::Mat& image, const std::vector<Object>& objects, const Expression& target,
                        const ColourOptions& options, Rng& rng) {
-  if (image.type() != CV_8UC3) return Skipped("unsupported_pixel_type");
-  const auto it =
-      std::find_if(objects.begin(), objects.end(), [&](const Object& o) { return o.id == target.object_id; });
-  if (it == objects.end()) return Skipped("no_target_object");
+  const char* skip = nullptr;
+  const Object* it = EditTarget(image, objects, target, &skip);
+  if (!it) return Skipped(skip);
   const auto term = FindColourTerm(target.text);
   if (!term) return Skipped("no_colour_term");
   const cv::Rect box = PixelBox(*it, 1, image.size());

@@ -7,18 +7,13 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
 
+#include "edit_checks.h"
 #include "mgrs/augment/edit.h"
 #include "mgrs/augment/phrases.h"
 #include "mgrs/augment/regions.h"
 
 namespace mgrs::augment {
 namespace {
-
-EditOutcome Skipped(const char* reason) {
-  EditOutcome out;
-  out.skip_reason = reason;
-  return out;
-}
 
 Object Moved(const Object& object, int dx, int dy, GridCell cell) {
   Object moved = object;
@@ -156,10 +151,9 @@ std::optional<Placement> Place(const Object& object, const Cut& cut, const std::
 
 EditOutcome SpatialEdit(const cv::Mat& image, const std::vector<Object>& objects, const Expression& target,
                         const SpatialOptions& options, Rng& rng) {
-  if (image.type() != CV_8UC3) return Skipped("unsupported_pixel_type");
-  const auto it =
-      std::find_if(objects.begin(), objects.end(), [&](const Object& o) { return o.id == target.object_id; });
-  if (it == objects.end()) return Skipped("no_target_object");
+  const char* skip = nullptr;
+  const Object* it = EditTarget(image, objects, target, &skip);
+  if (!it) return Skipped(skip);
   const auto phrase = FindPositionPhrase(target.text);
   if (!phrase) return Skipped("no_position_term");
   const GridCell from = CellOf(Centre(it->hbb), image.cols, image.rows);
