@@ -1,9 +1,11 @@
 // The training loop (train.h): micro-batch loss (L_regressive over the answers' tokens + alpha * L_aux), gradient
 // accumulation, clipping, the AdamW step under the schedule, log.jsonl, checkpoints and resuming.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include <ATen/autocast_mode.h>
 #include <torch/torch.h>
@@ -59,15 +61,24 @@ struct MicroLoss {
   std::vector<RoutingRecord> routing;
 };
 
-// One micro-batch through the model. The vision tower and projector are frozen in both stages, so the images are
-// encoded without autograd.
+// Whether any parameter of the vision tower or the projector trains (a model trained from scratch lists them in
+// extra_trainable); when none does, as in the paper's two stages, the images are encoded without autograd.
+bool VisionTrains(LlavaImpl& model) {
+  const auto trains = [](const torch::Tensor& p) { return p.requires_grad(); };
+  const auto vision = model.vision_tower()->parameters();
+  const auto projector = model.projector()->parameters();
+  return std::any_of(vision.begin(), vision.end(), trains) || std::any_of(projector.begin(), projector.end(), trains);
+}
+
+// One micro-batch through the model.
 Result<MicroLoss> Forward(LlavaImpl& model, const TrainBatch& batch, const torch::Device& device, bool autocast) {
   AutocastScope autocast_scope(autocast);
   MicroLoss loss;
   torch::Tensor features;
   const auto vision_start = Clock::now();
   if (batch.images > 0) {
-    torch::NoGradGuard no_grad;
+    std::optional<torch::NoGradGuard> no_grad;
+    if (!VisionTrains(model)) no_grad.emplace();
     const int s = model.config().vision.image_size;
     auto pixels = torch::from_blob(const_cast<float*>(batch.pixels.data()), {batch.images, 3, s, s}, torch::kFloat);
     features = model.EncodeImages(pixels.to(device));

@@ -24,10 +24,11 @@ bool IsAdapterName(const std::string& name) {
 }
 
 bool IsTrainable(const std::string& name, const TrainConfig& config) {
-  if (config.stage == 1) return IsAdapterName(name);
-  if (name.find(".mlp.experts.") != std::string::npos || name.find(".mlp.router.") != std::string::npos) return true;
-  return std::any_of(config.extra_trainable.begin(), config.extra_trainable.end(),
-                     [&](const std::string& part) { return name.find(part) != std::string::npos; });
+  const bool stage_part = config.stage == 1 ? IsAdapterName(name)
+                                            : name.find(".mlp.experts.") != std::string::npos ||
+                                                  name.find(".mlp.router.") != std::string::npos;
+  return stage_part || std::any_of(config.extra_trainable.begin(), config.extra_trainable.end(),
+                                   [&](const std::string& part) { return name.find(part) != std::string::npos; });
 }
 
 std::string StepName(int64_t step) {

@@ -14,6 +14,7 @@ int RunSkymoeInspect(int argc, const char* const* argv);
 int RunSkymoeGenerate(int argc, const char* const* argv);
 int RunSkymoeEval(int argc, const char* const* argv);
 int RunSkymoeServe(int argc, const char* const* argv);
+int RunSkymoeInit(int argc, const char* const* argv);
 int RunSkymoeTrain(int argc, const char* const* argv);
 
 const std::vector<cli::Subcommand>& SkymoeCommands();

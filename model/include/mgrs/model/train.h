@@ -43,7 +43,8 @@ struct TrainConfig {
   bool activation_checkpointing = false;  // refused: LibTorch's C++ API has no checkpoint (docs/model.md)
   LoraConfig lora;                        // Stage I adapters (rank 64 on q_proj, v_proj)
   MoeConfig moe;                          // Stage II's experts (MoeConfig's defaults with num_experts = 4)
-  // Stage II: parameter name substrings that train besides experts and routers (e.g. "self_attn").
+  // Parameter name substrings that train besides the stage's own (Stage I adapters; Stage II experts and
+  // routers), e.g. "self_attn"; "" trains everything (a model trained from scratch, as the demo's).
   std::vector<std::string> extra_trainable;
   TrainConfig() { moe.num_experts = 4; }
 };
