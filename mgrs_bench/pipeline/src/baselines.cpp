@@ -1,5 +1,5 @@
 // The trivial baselines of the pipeline's report.
-#include "baselines.h"
+#include "mgrs/pipeline/baselines.h"
 
 #include <algorithm>
 #include <vector>

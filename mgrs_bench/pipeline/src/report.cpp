@@ -2,11 +2,11 @@
 #include <cstdio>
 #include <optional>
 
-#include "baselines.h"
 #include "mgrs/core/files.h"
 #include "mgrs/instruct/config.h"
 #include "mgrs/metrics/report.h"
 #include "mgrs/metrics/scorer.h"
+#include "mgrs/pipeline/baselines.h"
 #include "stages.h"
 
 namespace mgrs::pipeline {
