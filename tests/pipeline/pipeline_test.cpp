@@ -242,6 +242,19 @@ TEST(PipelineTest, TheSmokePipelineRunsEveryStageAndWritesTheReport) {
   const auto again = RunWith(config, dir + "/out", MGRS_TOOL_SKYMOE);
   ASSERT_TRUE(again.report.ok());
   for (const auto& stage : again.report->stages) EXPECT_TRUE(stage.skipped) << stage.name;
+
+  // Stage II as a kill leaves it: started with this fingerprint, not finished. The rerun resumes its checkpoint.
+  const std::string state_path = dir + "/out/pipeline-state.json";
+  json state = json::parse(std::ifstream(state_path));
+  state["stages"]["stage2"]["started"] = state["stages"]["stage2"]["fingerprint"];
+  state["stages"]["stage2"]["fingerprint"] = "";
+  std::ofstream(state_path) << state.dump();
+  const auto resumed = RunWith(config, dir + "/out", MGRS_TOOL_SKYMOE);
+  ASSERT_TRUE(resumed.report.ok()) << resumed.report.status().ToString();
+  const auto& stage2 = resumed.report->stages[6];
+  EXPECT_FALSE(stage2.skipped);
+  EXPECT_NE(stage2.summary.find("(resumed)"), std::string::npos) << stage2.summary;
+  EXPECT_TRUE(resumed.report->stages[7].skipped);  // the same checkpoint: the predictions stand
 }
 #endif
 
