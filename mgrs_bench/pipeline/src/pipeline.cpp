@@ -86,7 +86,7 @@ Result<PipelineReport> RunPipeline(const PipelineOptions& options) {
   Diagnostic bad;
   auto json = ParseJsonText(*text, report.report_path, &bad);
   if (!json.ok()) return json.status();
-  report.report = nlohmann::ordered_json::parse(json->dump());
+  report.report = std::move(*json);
   for (const auto& check : report.report["targets"]) {
     ++report.targets_total;
     if (check["met"].get<bool>()) ++report.targets_met;
