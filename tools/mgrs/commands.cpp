@@ -11,6 +11,7 @@ const std::vector<cli::Subcommand>& MgrsCommands() {
       {"augment", "derive augmented images: count-varying cutout, spatial and colour edits", RunAugment},
       {"instruct", "generate the five-task instruction set from a catalog; export it for LLaVA", RunInstruct},
       {"demo-data", "render the demo dataset: aerial scenes in five source formats", RunDemoData},
+      {"bench", "MGRS-Bench: build the item set, accept, export with checksums, verify", RunBench},
   };
   return commands;
 }

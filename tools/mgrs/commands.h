@@ -14,6 +14,7 @@ int RunCatalog(int argc, const char* const* argv);
 int RunAugment(int argc, const char* const* argv);
 int RunInstruct(int argc, const char* const* argv);
 int RunDemoData(int argc, const char* const* argv);
+int RunBench(int argc, const char* const* argv);
 
 const std::vector<cli::Subcommand>& MgrsCommands();
 
