@@ -17,6 +17,7 @@ packages=(
   libsqlite3-dev sqlite3 libxml2-dev nlohmann-json3-dev libboost-program-options-dev libeigen3-dev
   libgdal-dev gdal-bin libopencv-dev
   libtorch-dev libopenblas0-pthread libsentencepiece-dev libstemmer-dev zlib1g-dev libcpp-httplib-dev libgloo-dev
+  chromium nodejs
 )
 
 install_packages() {
@@ -45,6 +46,21 @@ check_blas() {
   echo "setup: BLAS is $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)"
 }
 
+# The review page's browser test (tests/bench/review_e2e.sh) drives Debian's Chromium with playwright-core, pinned
+# by tests/bench/e2e/package-lock.json; no browser is downloaded. playwright-core 1.65 needs Node 20 or later
+# (NodeSource's nodejs, which brings npm; Debian 12's own nodejs is 18), and older versions cannot wait on a page whose
+# Content-Security-Policy forbids eval, as the review page's does.
+install_node_modules() {
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]')"
+  if ((major < 20)); then
+    echo "setup: Node $(node --version) is too old for tests/bench/e2e (playwright-core needs 20 or later)" >&2
+    exit 1
+  fi
+  command -v npm > /dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends npm
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$root/tests/bench/e2e" --no-audit --no-fund
+}
+
 configure_and_build() {
   # CI turns warnings into errors; otherwise the build folder keeps what it was configured with, so running `demo`
   # after `test` does not rebuild everything.
@@ -58,6 +74,7 @@ configure_and_build() {
 }
 
 install_packages
+install_node_modules
 check_blas
 configure_and_build
 

@@ -172,6 +172,8 @@ void Route(ReviewServer::Impl& impl) {
   file("/", kReviewHtml, "text/html; charset=utf-8");
   file("/review.js", kReviewJs, "text/javascript; charset=utf-8");
   file("/review.css", kReviewCss, "text/css; charset=utf-8");
+  // Browsers ask for an icon; an empty answer keeps their consoles free of 404s.
+  http.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
   http.Get("/api/items", [&impl](const httplib::Request& q, httplib::Response& r) { HandleItems(impl, q, r); });
   http.Get("/api/item", [&impl](const httplib::Request& q, httplib::Response& r) { HandleItem(impl, q, r); });
   http.Get("/api/image", [&impl](const httplib::Request& q, httplib::Response& r) { HandleImage(impl, q, r); });
