@@ -112,7 +112,7 @@ Status Annotate(Annotator* annotator, std::vector<Candidate>* items, BuildSummar
   std::map<std::string, std::string> sha_of;  // image file -> sha256, for the cache key
   for (Candidate& c : *items) {
     AnnotationRequest request{c.item.id, c.item.question, c.template_answer, c.item.image_file, ""};
-    if (annotator->Name() != "template") {
+    if (annotator->NeedsImageHash()) {
       auto& sha = sha_of[c.item.image_file];
       if (sha.empty()) {
         auto computed = ingest::Sha256OfFile(c.item.image_file);

@@ -70,6 +70,7 @@ class OpenAiAnnotator : public Annotator {
   }
 
   std::string Name() const override { return "openai:" + options_.model; }
+  bool NeedsImageHash() const override { return true; }
   int64_t RequestsSent() const override { return requests_; }
   int64_t CacheHits() const override { return cache_hits_; }
 

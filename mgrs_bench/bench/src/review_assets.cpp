@@ -52,6 +52,9 @@ const $ = (id) => document.getElementById(id);
 let ids = [];
 let index = 0;
 let current = null;
+// Responses can arrive out of order (a quick filter change, n pressed twice): only the latest request's is shown.
+let listRequest = 0;
+let itemRequest = 0;
 
 function setText(id, text) { $(id).textContent = text == null ? '' : String(text); }
 
@@ -71,7 +74,9 @@ function showProgress(p) {
 }
 
 async function loadList(keepId) {
+  const request = ++listRequest;
   const list = await api('api/items?status=' + encodeURIComponent($('filter').value));
+  if (request !== listRequest) return;
   showProgress(list.progress);
   ids = list.items.map((item) => item.id);
   const at = keepId ? ids.indexOf(keepId) : -1;
@@ -111,7 +116,9 @@ async function show() {
     $('history').replaceChildren();
     return;
   }
+  const request = ++itemRequest;
   const item = await api('api/item?id=' + encodeURIComponent(ids[index]));
+  if (request !== itemRequest) return;
   current = item;
   setText('position', 'Item ' + (index + 1) + ' of ' + ids.length);
   setText('item-id', item.id);

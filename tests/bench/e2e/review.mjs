@@ -23,7 +23,7 @@ try {
   const goTo = async (id, total) => {
     await page.selectOption('#filter', 'pending');
     await page.selectOption('#filter', '');
-    await page.waitForFunction(() => document.getElementById('position').textContent.startsWith('Item 1 of'));
+    await page.waitForFunction((n) => document.getElementById('position').textContent === 'Item 1 of ' + n, total);
     await page.click('#question');
     for (let k = 0; k < total && (await itemId()) !== id; k++) {
       const before = await itemId();

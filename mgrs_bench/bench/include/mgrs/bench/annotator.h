@@ -40,6 +40,8 @@ class Annotator {
   virtual std::string Name() const = 0;
   // The candidate answer, or the reason there is none (after retries). Never returns an empty answer as OK.
   virtual Result<std::string> Annotate(const AnnotationRequest& request) = 0;
+  // Whether Annotate needs AnnotationRequest::image_sha256 (the cache key of an annotator that asks a server).
+  virtual bool NeedsImageHash() const { return false; }
   // Calls made to a server (0 for the template annotator; cache hits are not calls).
   virtual int64_t RequestsSent() const { return 0; }
   virtual int64_t CacheHits() const { return 0; }
