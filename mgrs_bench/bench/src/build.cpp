@@ -201,19 +201,11 @@ Result<BuildSummary> RunBuild(const BuildOptions& options) {
   MGRS_RETURN_IF_ERROR((*catalog)->SetObjectAttributes(scan.objects));
   MGRS_RETURN_IF_ERROR((*catalog)->PutImageAttributes(scan.images));
 
-  std::set<std::string> used_images;
-  std::vector<const Candidate*> picked;
-  for (const auto& [task, task_config] : config->tasks) {
-    std::vector<const Candidate*> pool;
-    for (const Candidate& c : scan.candidates) {
-      if (c.item.task == task) pool.push_back(&c);
-    }
-    TaskSelection selection = SelectTask(task, task_config, pool, &used_images);
-    summary.items[task] = static_cast<int64_t>(selection.picked.size());
-    summary.strata.insert(selection.strata.begin(), selection.strata.end());
-    summary.shortfalls.insert(summary.shortfalls.end(), selection.shortfalls.begin(), selection.shortfalls.end());
-    picked.insert(picked.end(), selection.picked.begin(), selection.picked.end());
-  }
+  Selection selection = SelectItems(*config, scan.candidates);
+  summary.items = selection.items;
+  summary.strata = selection.strata;
+  summary.shortfalls = selection.shortfalls;
+  const std::vector<const Candidate*>& picked = selection.picked;
   std::error_code ec;
   fs::create_directories(options.out_dir, ec);
   if (ec) return IoError("cannot create " + options.out_dir + ": " + ec.message());

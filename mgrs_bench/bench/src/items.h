@@ -50,16 +50,18 @@ void MakeCandidates(const CandidateContext& context, const catalog::AnnotatedIma
 // Renders the chosen prompt with the candidate's fields into its question, answer and Sample.
 void RenderPrompt(Candidate* candidate);
 
-struct TaskSelection {
+struct Selection {
   std::vector<const Candidate*> picked;   // in selection order
+  std::map<std::string, int64_t> items;   // task -> picked
   std::map<std::string, int64_t> strata;  // "task/granularity" -> picked
-  std::vector<std::string> shortfalls;
+  std::vector<std::string> shortfalls;    // "task/granularity: picked of share"
 };
 
-// One item per image, none from `used_images` (which receives the images picked). Granularity shares by weight
-// (largest remainder), then round robin over the (source, GSD bucket) strata in key order, each in rank order.
-TaskSelection SelectTask(const std::string& task, const TaskConfig& config, const std::vector<const Candidate*>& pool,
-                         std::set<std::string>* used_images);
+// One item per image and one task per image. Each task's images are shared over its granularities by weight
+// (largest remainder). Selection goes in rounds: in each, every (task, granularity) still short of its share takes
+// one candidate, from its (source, GSD bucket) strata in turn, each stratum in rank order, skipping images taken
+// already; so tasks that draw on the same images share them instead of the first task taking all.
+Selection SelectItems(const BenchConfig& config, const std::vector<Candidate>& candidates);
 
 // The copy of `original` shown downsampled by `factor`: ids "<id>@x<factor>", image_size, boxes and GSD bucket
 // scaled, the prompt rendered again. `image_file` is where the downsampled image is written.

@@ -29,45 +29,71 @@ std::vector<int64_t> Shares(int64_t total, const std::vector<double>& weights) {
 
 }  // namespace
 
-TaskSelection SelectTask(const std::string& task, const TaskConfig& config, const std::vector<const Candidate*>& pool,
-                         std::set<std::string>* used_images) {
-  TaskSelection out;
-  std::vector<double> weights;
-  for (const auto& [granularity, weight] : config.granularity) weights.push_back(weight);
-  const std::vector<int64_t> shares = Shares(config.images, weights);
-  for (size_t g = 0; g < config.granularity.size(); ++g) {
-    const std::string& granularity = config.granularity[g].first;
-    // Stratum key -> its candidates in rank order.
-    std::map<std::string, std::vector<const Candidate*>> strata;
-    for (const Candidate* c : pool) {
-      if (c->item.granularity == granularity) strata[c->item.source + "|" + c->item.gsd_bucket].push_back(c);
-    }
-    for (auto& [key, list] : strata) {
-      std::sort(list.begin(), list.end(), [](const Candidate* a, const Candidate* b) {
-        return a->rank != b->rank ? a->rank < b->rank : a->item.id < b->item.id;
-      });
-    }
-    std::vector<std::pair<std::vector<const Candidate*>*, size_t>> cursors;
-    for (auto& [key, list] : strata) cursors.emplace_back(&list, 0);
-    int64_t picked = 0;
-    bool progress = true;
-    while (picked < shares[g] && progress) {
-      progress = false;
-      for (auto& [list, next] : cursors) {
-        if (picked >= shares[g]) break;
-        while (next < list->size() && used_images->count((*list)[next]->item.image_id)) ++next;
-        if (next == list->size()) continue;
-        const Candidate* c = (*list)[next++];
-        used_images->insert(c->item.image_id);
-        out.picked.push_back(c);
-        ++picked;
-        progress = true;
+Selection SelectItems(const BenchConfig& config, const std::vector<Candidate>& candidates) {
+  // One picker per (task, granularity): its share and its strata, each in rank order.
+  struct Picker {
+    std::string task, granularity;
+    int64_t share = 0, picked = 0;
+    std::vector<std::vector<const Candidate*>> strata;
+    std::vector<size_t> next;
+    size_t turn = 0;
+  };
+  std::vector<Picker> pickers;
+  for (const auto& [task, task_config] : config.tasks) {
+    std::vector<double> weights;
+    for (const auto& [granularity, weight] : task_config.granularity) weights.push_back(weight);
+    const std::vector<int64_t> shares = Shares(task_config.images, weights);
+    for (size_t g = 0; g < task_config.granularity.size(); ++g) {
+      Picker picker;
+      picker.task = task;
+      picker.granularity = task_config.granularity[g].first;
+      picker.share = shares[g];
+      std::map<std::string, std::vector<const Candidate*>> strata;  // by "source|gsd bucket"
+      for (const Candidate& c : candidates) {
+        if (c.item.task == task && c.item.granularity == picker.granularity)
+          strata[c.item.source + "|" + c.item.gsd_bucket].push_back(&c);
       }
+      for (auto& [key, list] : strata) {
+        std::sort(list.begin(), list.end(), [](const Candidate* a, const Candidate* b) {
+          return a->rank != b->rank ? a->rank < b->rank : a->item.id < b->item.id;
+        });
+        picker.strata.push_back(std::move(list));
+      }
+      picker.next.assign(picker.strata.size(), 0);
+      pickers.push_back(std::move(picker));
     }
-    out.strata[task + "/" + granularity] = picked;
-    if (picked < shares[g]) {
-      out.shortfalls.push_back(task + "/" + granularity + ": " + std::to_string(picked) + " of " +
-                               std::to_string(shares[g]));
+  }
+  Selection out;
+  std::set<std::string> used_images;
+  // The next candidate of `p` on a free image, strata in turn; nullptr when every stratum is used up.
+  const auto take = [&used_images](Picker& p) -> const Candidate* {
+    for (size_t tries = 0; tries < p.strata.size(); ++tries) {
+      const size_t s = p.turn++ % p.strata.size();
+      auto& list = p.strata[s];
+      size_t& next = p.next[s];
+      while (next < list.size() && used_images.count(list[next]->item.image_id)) ++next;
+      if (next < list.size()) return list[next++];
+    }
+    return nullptr;
+  };
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (Picker& p : pickers) {
+      if (p.picked >= p.share) continue;
+      const Candidate* c = take(p);
+      if (c == nullptr) continue;
+      used_images.insert(c->item.image_id);
+      out.picked.push_back(c);
+      ++p.picked;
+      progress = true;
+    }
+  }
+  for (const Picker& p : pickers) {
+    out.items[p.task] += p.picked;
+    out.strata[p.task + "/" + p.granularity] = p.picked;
+    if (p.picked < p.share) {
+      out.shortfalls.push_back(p.task + "/" + p.granularity + ": " + std::to_string(p.picked) + " of " +
+                               std::to_string(p.share));
     }
   }
   return out;
