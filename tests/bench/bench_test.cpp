@@ -436,6 +436,28 @@ TEST(BenchToolTest, BuildAcceptExportVerifyThroughTheCommandLine) {
             0)
       << output;
   EXPECT_EQ(mgrs::testing::RunCommand(mgrs + " bench verify " + scratch + "/x", &output), 0) << output;
+  // mgrs-score reads the export as it is: the reference answers as predictions score perfectly.
+  for (const std::string task : {"counting", "grounding", "vqa", "classification"}) {
+    auto reader = LineReader::Open(scratch + "/x/" + task + ".jsonl");
+    ASSERT_TRUE(reader.ok());
+    std::string line, predictions;
+    while (reader->Next(&line)) {
+      const auto sample = SampleFromJson(nlohmann::json::parse(line));
+      ASSERT_TRUE(sample.ok());
+      predictions += nlohmann::json{{"id", sample->id}, {"answer", sample->ReferenceAnswer()}}.dump() + "\n";
+    }
+    const std::string pred = testing::WriteText(scratch, task + "_pred.jsonl", predictions);
+    const std::string report = scratch + "/" + task + "_report.json";
+    ASSERT_EQ(mgrs::testing::RunCommand(std::string(MGRS_TOOL_SCORE) + " --gt " + scratch + "/x/" + task +
+                                            ".jsonl --pred " + pred + " --json " + report,
+                                        &output),
+              0)
+        << output;
+    auto text = ReadFile(report);
+    ASSERT_TRUE(text.ok());
+    const auto metrics = nlohmann::json::parse(*text)["tasks"][task]["metrics"];
+    EXPECT_EQ(metrics[task == "grounding" ? "acc@0.5" : "accuracy"].get<double>(), 1.0) << task << ": " << metrics;
+  }
   testing::WriteText(scratch + "/x", "counting.jsonl", "tampered\n");
   EXPECT_EQ(mgrs::testing::RunCommand(mgrs + " bench verify " + scratch + "/x", &output), 1) << output;
   EXPECT_NE(output.find("counting.jsonl: sha256"), std::string::npos) << output;

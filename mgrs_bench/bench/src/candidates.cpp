@@ -115,8 +115,10 @@ void Grounding(Maker& maker, const catalog::AnnotatedImage& record) {
       }
       gt.quads.push_back(q);
     }
-    const std::string box =
-        instruct::FormatBox(o.hbb, o.quad, image.width, image.height, maker.context().box_format).text;
+    const instruct::BoxText box_text =
+        instruct::FormatBox(o.hbb, o.quad, image.width, image.height, maker.context().box_format);
+    if (box_text.round_trip_iou < maker.context().config->min_round_trip_iou) continue;  // the grid cannot say it
+    const std::string& box = box_text.text;
     Candidate* c =
         maker.Add("grounding", o.attributes.size_bucket, "ground-" + std::to_string(o.id),
                   {{"expression", expression}, {"box", box}, {"size", o.attributes.size_bucket}}, std::move(gt));

@@ -86,12 +86,15 @@ Result<BenchConfig> ParseBenchConfig(const std::string& text, const std::string&
     const json j = json::parse(text);
     OnlyKeys(j, "config",
              {"seed", "tasks", "gsd_edges", "downsample", "cross_resolution_fraction", "counting", "box_format",
-              "description"});
+              "min_round_trip_iou", "description"});
     Read(j, "seed", "config", &config.seed);
     Read(j, "gsd_edges", "config", &config.gsd_edges);
     Read(j, "downsample", "config", &config.downsample);
     Read(j, "cross_resolution_fraction", "config", &config.cross_resolution_fraction);
     Read(j, "box_format", "config", &config.box_format);
+    Read(j, "min_round_trip_iou", "config", &config.min_round_trip_iou);
+    if (!(config.min_round_trip_iou >= 0 && config.min_round_trip_iou <= 1))
+      throw ConfigError{"min_round_trip_iou: must be in [0, 1]"};
     if (!std::is_sorted(config.gsd_edges.begin(), config.gsd_edges.end()))
       throw ConfigError{"gsd_edges: must be ascending"};
     for (int factor : config.downsample) {

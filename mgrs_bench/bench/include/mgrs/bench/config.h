@@ -33,6 +33,9 @@ struct BenchConfig {
   double cross_resolution_fraction = 0.1;                 // of each task's selected items, copied at each factor
   int64_t sparse_max = 5, medium_max = 20;                // counting: sparse <= 5 < medium <= 20 < dense
   std::string box_format = "geochat";                     // instruct::ParseBoxFormat names
+  // Grounding targets whose box text, read back, overlaps them less than this are left out: even a perfect answer
+  // in the box format would miss (instruct::BoxText::round_trip_iou).
+  double min_round_trip_iou = 0.5;
 };
 
 // Parses a config's text; `origin` names it in messages. Unknown keys, tasks and granularities are refused.
