@@ -84,6 +84,14 @@ try {
   if ((await page.locator('#status b').count()) !== 0) await fail('the edited answer was rendered as markup');
   const progress = await page.textContent('#progress');
   if (errors.length) await fail('page errors: ' + errors.join('; '));
+  // All of the above ran under the page's own Content-Security-Policy (no bypassCSP): inline script stays refused.
+  const inlineRan = await page.evaluate(() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.inlineRan = true;';
+    document.head.append(script);
+    return window.inlineRan === true;
+  });
+  if (inlineRan) await fail('the page ran an inline script: its Content-Security-Policy is not in force');
   console.log(JSON.stringify({ total, seen, decided, accepted, edited, progress }));
 } catch (error) {
   await fail(error.stack || String(error));
