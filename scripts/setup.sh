@@ -17,11 +17,14 @@ packages=(
   libsqlite3-dev sqlite3 libxml2-dev nlohmann-json3-dev libboost-program-options-dev libeigen3-dev
   libgdal-dev gdal-bin libopencv-dev
   libtorch-dev libopenblas0-pthread libsentencepiece-dev libstemmer-dev zlib1g-dev libcpp-httplib-dev libgloo-dev
+  chromium nodejs npm
 )
 
 install_packages() {
   local missing=()
   for p in "${packages[@]}"; do
+    # A NodeSource nodejs brings its own npm and conflicts with Debian's: installing Debian's would replace that node.
+    [[ "$p" == npm ]] && command -v npm > /dev/null && continue
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if ((${#missing[@]})); then
@@ -45,6 +48,13 @@ check_blas() {
   echo "setup: BLAS is $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)"
 }
 
+# The review page's browser test (tests/bench/review_e2e.sh) drives Debian's Chromium with playwright-core, pinned
+# by tests/bench/e2e/package-lock.json and installed here, so nothing is downloaded when the tests run (nor any
+# browser ever). The pin, 1.61.1, is the last playwright-core that runs on Debian 12's Node 18.
+install_node_modules() {
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$root/tests/bench/e2e" --no-audit --no-fund
+}
+
 configure_and_build() {
   # CI turns warnings into errors; otherwise the build folder keeps what it was configured with, so running `demo`
   # after `test` does not rebuild everything.
@@ -58,6 +68,7 @@ configure_and_build() {
 }
 
 install_packages
+install_node_modules
 check_blas
 configure_and_build
 

@@ -36,24 +36,6 @@ const std::vector<KindInfo>& Kinds() {
 
 const KindInfo& InfoOf(SampleKind kind) { return Kinds()[static_cast<int>(kind)]; }
 
-// The placeholders of `text`, or the position of an unbalanced brace.
-Result<std::vector<std::string>> Placeholders(const std::string& text) {
-  std::vector<std::string> names;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text.compare(i, 2, "{{") == 0 || text.compare(i, 2, "}}") == 0) {
-      ++i;
-    } else if (text[i] == '{') {
-      const size_t end = text.find('}', i);
-      if (end == std::string::npos) return Status(StatusCode::kParseError, "unclosed '{'");
-      names.push_back(text.substr(i + 1, end - i - 1));
-      i = end;
-    } else if (text[i] == '}') {
-      return Status(StatusCode::kParseError, "'}' without '{' (write '}}' for a brace)");
-    }
-  }
-  return names;
-}
-
 Status CheckTemplate(const Template& t, SampleKind kind) {
   for (const std::string* text : {&t.human, &t.gpt}) {
     auto names = Placeholders(*text);
@@ -75,6 +57,23 @@ Status CheckTemplate(const Template& t, SampleKind kind) {
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> Placeholders(const std::string& text) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text.compare(i, 2, "{{") == 0 || text.compare(i, 2, "}}") == 0) {
+      ++i;
+    } else if (text[i] == '{') {
+      const size_t end = text.find('}', i);
+      if (end == std::string::npos) return Status(StatusCode::kParseError, "unclosed '{'");
+      names.push_back(text.substr(i + 1, end - i - 1));
+      i = end;
+    } else if (text[i] == '}') {
+      return Status(StatusCode::kParseError, "'}' without '{' (write '}}' for a brace)");
+    }
+  }
+  return names;
+}
 
 const char* SampleKindName(SampleKind kind) { return InfoOf(kind).name; }
 Task TaskOf(SampleKind kind) { return InfoOf(kind).task; }

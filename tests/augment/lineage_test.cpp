@@ -137,10 +137,15 @@ TEST(LineageTest, VersionOneCatalogMigratesKeepingItsRows) {
   const std::string path = IngestP1888(scratch);
   const int64_t objects = Count(path, "SELECT count(*) FROM objects");
   {
-    // Back to exactly schema 1: migration 2 only adds the derivations table and its index.
+    // Back to exactly schema 1: migration 3 added the benchmark tables and objects.orientation, migration 2 the
+    // derivations table and its index.
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "DROP TABLE derivations; PRAGMA user_version = 1", nullptr, nullptr, nullptr),
+    ASSERT_EQ(sqlite3_exec(db,
+                           "DROP TABLE bench_decisions; DROP TABLE bench_items; DROP TABLE image_attributes; "
+                           "DROP TABLE annotator_cache; ALTER TABLE objects DROP COLUMN orientation; "
+                           "DROP TABLE derivations; PRAGMA user_version = 1",
+                           nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
   }
@@ -149,7 +154,7 @@ TEST(LineageTest, VersionOneCatalogMigratesKeepingItsRows) {
             StatusCode::kFailedPrecondition);
   auto catalog = Open(path);  // read-write: migrates
   ASSERT_TRUE(catalog);
-  EXPECT_EQ(*catalog->SchemaVersion(), 2);
+  EXPECT_EQ(*catalog->SchemaVersion(), catalog::LatestSchemaVersion());
   EXPECT_EQ(Count(path, "SELECT count(*) FROM objects"), objects);
   const SourceImage parent = LoadSources(path, "dota").at(0);
   EXPECT_TRUE(catalog->AddDerivedImage(OneDerived(parent, scratch)).ok());

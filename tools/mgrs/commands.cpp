@@ -12,6 +12,7 @@ const std::vector<cli::Subcommand>& MgrsCommands() {
       {"instruct", "generate the five-task instruction set from a catalog; export it for LLaVA", RunInstruct},
       {"demo-data", "render the demo dataset: aerial scenes in five source formats", RunDemoData},
       {"pipeline", "the whole loop on the demo data: catalog to trained model to score report", RunPipeline},
+      {"bench", "MGRS-Bench: build the item set, accept, export with checksums, verify", RunBench},
   };
   return commands;
 }

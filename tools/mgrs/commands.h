@@ -15,6 +15,7 @@ int RunAugment(int argc, const char* const* argv);
 int RunInstruct(int argc, const char* const* argv);
 int RunDemoData(int argc, const char* const* argv);
 int RunPipeline(int argc, const char* const* argv);
+int RunBench(int argc, const char* const* argv);
 
 const std::vector<cli::Subcommand>& MgrsCommands();
 

@@ -603,8 +603,9 @@ StoredObject ReadObjectByClassId(const sql::Statement& s, const std::string& ima
   stored.flags = static_cast<int>(s.Int(first + 10));
   stored.line = s.Int(first + 11);
   // Attributes stay NULL until augmentation or the benchmark builder sets them; Text() of NULL is "".
-  std::string* attributes[3] = {&o.attributes.colour, &o.attributes.grid_cell, &o.attributes.size_bucket};
-  for (int k = 0; k < 3; ++k) {
+  std::string* attributes[4] = {&o.attributes.colour, &o.attributes.grid_cell, &o.attributes.size_bucket,
+                                &o.attributes.orientation};
+  for (int k = 0; k < 4; ++k) {
     if (!s.IsNull(first + 12 + k)) *attributes[k] = s.Text(first + 12 + k);
   }
   return stored;

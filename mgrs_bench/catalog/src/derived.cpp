@@ -90,10 +90,11 @@ Result<int64_t> InsertImage(sqlite3* db, const DerivedImage& d) {
 }
 
 Status InsertAnnotations(sqlite3* db, int64_t image_key, const DerivedImage& d, const std::string& dataset) {
-  auto object = Prepare(db,
-                        "INSERT INTO objects (image_key, class_id, x1, y1, x2, y2, quad, difficult, truncated, flags, "
-                        "line, colour, grid_cell, size_bucket) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                        "nullif(?12, ''), nullif(?13, ''), nullif(?14, ''))");
+  auto object =
+      Prepare(db,
+              "INSERT INTO objects (image_key, class_id, x1, y1, x2, y2, quad, difficult, truncated, flags, "
+              "line, colour, grid_cell, size_bucket, orientation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+              "?10, ?11, nullif(?12, ''), nullif(?13, ''), nullif(?14, ''), nullif(?15, ''))");
   if (!object.ok()) return object.status();
   std::map<int64_t, int64_t> new_id;
   for (const StoredObject& stored : d.objects) {
@@ -120,6 +121,7 @@ Status InsertAnnotations(sqlite3* db, int64_t image_key, const DerivedImage& d, 
     object->Bind(12, o.attributes.colour);
     object->Bind(13, o.attributes.grid_cell);
     object->Bind(14, o.attributes.size_bucket);
+    object->Bind(15, o.attributes.orientation);
     MGRS_RETURN_IF_ERROR(object->Run());
     new_id[o.id] = sqlite3_last_insert_rowid(db);
   }

@@ -84,7 +84,8 @@ INSERT INTO main.images
   FROM input.images;
 INSERT INTO main.objects
   SELECT o.id + (SELECT objects FROM shift), o.image_key + (SELECT images FROM shift), m.id, o.x1, o.y1, o.x2, o.y2,
-         o.quad, o.difficult, o.truncated, o.flags, o.line, o.colour, o.grid_cell, o.size_bucket
+         o.quad, o.difficult, o.truncated, o.flags, o.line, o.colour, o.grid_cell, o.size_bucket,
+         o.orientation
   FROM input.objects o JOIN input.classes c ON c.id = o.class_id
   JOIN main.classes m ON m.dataset = c.dataset AND m.raw = c.raw ORDER BY o.id;
 INSERT INTO main.expressions (image_key, object_id, text, source_index)

@@ -1,4 +1,4 @@
-// Schema versions 1 and 2 (docs/catalog.md describes every table). A later change is a new Migration appended here,
+// Schema versions 1 to 3 (docs/catalog.md describes every table). A later change is a new Migration appended here,
 // never an edit of an applied one: catalogs in the field are at some version and move forward step by step.
 #include "schema.h"
 
@@ -132,6 +132,55 @@ CREATE TABLE derivations (
   tool_version TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX derivations_by_parent ON derivations(parent_key);
+)sql"},
+      {3, "MGRS-Bench: object orientation, image attributes, benchmark items, review decisions, annotator cache",
+       R"sql(
+ALTER TABLE objects ADD COLUMN orientation TEXT;
+CREATE TABLE image_attributes (
+  image_key INTEGER PRIMARY KEY REFERENCES images(key),
+  counts TEXT NOT NULL DEFAULT '{}',
+  objects INTEGER NOT NULL DEFAULT 0,
+  density TEXT NOT NULL DEFAULT '',
+  scene TEXT NOT NULL DEFAULT '',
+  gsd_bucket TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE bench_items (
+  id TEXT PRIMARY KEY,
+  task TEXT NOT NULL,
+  granularity TEXT NOT NULL,
+  source TEXT NOT NULL,
+  gsd_bucket TEXT NOT NULL,
+  resolution TEXT NOT NULL,
+  image_id TEXT NOT NULL REFERENCES images(id),
+  image_file TEXT NOT NULL,
+  sample TEXT NOT NULL,
+  question TEXT NOT NULL,
+  candidate TEXT NOT NULL DEFAULT '',
+  annotator TEXT NOT NULL DEFAULT '',
+  annotation_error TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected', 'failed')),
+  answer TEXT NOT NULL DEFAULT '',
+  reviewer TEXT NOT NULL DEFAULT '',
+  decided_at TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE TABLE bench_decisions (
+  id INTEGER PRIMARY KEY,
+  item_id TEXT NOT NULL REFERENCES bench_items(id) ON DELETE CASCADE,
+  decision TEXT NOT NULL CHECK (decision IN ('accept', 'edit', 'reject')),
+  answer TEXT NOT NULL DEFAULT '',
+  reviewer TEXT NOT NULL,
+  at TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX bench_decisions_by_item ON bench_decisions(item_id);
+CREATE TABLE annotator_cache (
+  annotator TEXT NOT NULL,
+  image_sha256 TEXT NOT NULL,
+  prompt TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (annotator, image_sha256, prompt)
+) WITHOUT ROWID;
 )sql"},
   };
   return migrations;

@@ -40,6 +40,8 @@ struct Template {
 // braces as it is; "{{" and "}}" are literal braces; a placeholder without a value renders empty.
 using Fields = std::vector<std::pair<std::string, std::string>>;
 std::string Render(const std::string& text, const Fields& fields);
+// The placeholder names of `text` in order, or kParseError for an unbalanced brace.
+Result<std::vector<std::string>> Placeholders(const std::string& text);
 
 class TemplateSet {
  public:

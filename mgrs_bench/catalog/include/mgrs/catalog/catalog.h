@@ -128,6 +128,56 @@ struct ImageQuery {
   bool derived = true;  // include images derived by augmentation (parent_id set)
 };
 
+// ---- MGRS-Bench (schema v3; bench_tables.cpp, docs/bench.md) ----
+// The attributes the benchmark builder derives for one object (stored in the objects row).
+struct ObjectAttributeUpdate {
+  int64_t object_id = 0;
+  ObjectAttributes attributes;
+};
+
+// The attributes the benchmark builder derives for one image.
+struct ImageAttributes {
+  std::string image_id;
+  std::map<std::string, int64_t> counts;  // class key -> objects
+  int64_t objects = 0;
+  std::string density;     // "none" | "sparse" | "medium" | "dense"
+  std::string scene;       // the scene label's display name, "" when the image has none
+  std::string gsd_bucket;  // "unknown" when the image has no GSD
+};
+
+// One benchmark item: a question about one image, the annotator's candidate answer and the review's outcome.
+struct BenchItem {
+  std::string id;  // the Sample id
+  std::string task, granularity, source, gsd_bucket;
+  std::string resolution = "x1";   // "x1", or "x2"/"x4" for a downsampled copy
+  std::string image_id;            // the catalog image it was made from
+  std::string image_file;          // the file it shows (absolute): the catalog image or its downsampled copy
+  std::string sample_json;         // the Sample (docs/formats.md) with its ground truth from the attributes
+  std::string question;            // the human turn, without "<image>\n"
+  std::string candidate;           // the annotator's answer; "" when annotation failed
+  std::string annotator;           // "template" | "openai:<model>"
+  std::string annotation_error;    // why annotation failed after its retries ("" when it did not)
+  std::string status = "pending";  // pending | accepted | rejected | failed (no candidate)
+  std::string answer;              // the answer decided on: the candidate, or the reviewer's edit
+  std::string reviewer, decided_at;
+};
+
+struct BenchDecision {
+  std::string item_id;
+  std::string decision;  // accept | edit | reject
+  std::string answer;    // edit: the new answer; accept: ignored (the candidate is taken)
+  std::string reviewer;
+  std::string note;  // e.g. "bulk" for a decision made without looking
+  std::string at;    // set by DecideBenchItem (UTC, ISO 8601 with milliseconds)
+};
+
+// What a candidate answer is cached under: the same annotator asked the same prompt about the same image bytes.
+struct AnnotationKey {
+  std::string annotator;  // "openai:<model>@<endpoint>"
+  std::string image_sha256;
+  std::string prompt;
+};
+
 struct IngestRun {
   int64_t id = 0;
   std::string dataset, format, root, options_json, status, started_at, finished_at;
@@ -200,6 +250,28 @@ class Catalog {
   // An image already stored under the same id is replaced (its rows deleted first, in the same transaction).
   // kNotFound when the parent is not in the catalog, kInvalidArgument when the record contradicts itself.
   Status AddDerivedImage(const DerivedImage& derived);
+
+  // ---- MGRS-Bench ----
+  // Stores the builder's object attributes (colour, grid cell, size bucket, orientation), in one transaction.
+  Status SetObjectAttributes(const std::vector<ObjectAttributeUpdate>& updates);
+  // Inserts or replaces the attributes of the images named, in one transaction. kNotFound for an unknown image.
+  Status PutImageAttributes(const std::vector<ImageAttributes>& attributes);
+  Result<std::optional<ImageAttributes>> ImageAttributesOf(const std::string& image_id);
+  // Makes `items` the benchmark, in one transaction: items no longer listed are deleted with their decisions; an
+  // item whose sample and candidate are unchanged keeps its review status and history; any other is stored
+  // pending (or failed, without a candidate).
+  Status ReplaceBenchItems(const std::vector<BenchItem>& items);
+  // Items by id; `status` "" = all.
+  Result<std::vector<BenchItem>> BenchItems(const std::string& status = "");
+  Result<std::optional<BenchItem>> FindBenchItem(const std::string& id);
+  // Records a decision and applies it to the item, in one transaction: the latest decision sets the item's status,
+  // answer and reviewer; earlier ones stay in the history. kNotFound for an unknown item, kInvalidArgument for an
+  // unknown decision, an empty reviewer, an edit without an answer, or accepting an item without a candidate.
+  Status DecideBenchItem(const BenchDecision& decision);
+  // Every decision on an item, oldest first.
+  Result<std::vector<BenchDecision>> BenchDecisions(const std::string& item_id);
+  Result<std::optional<std::string>> CachedAnswer(const AnnotationKey& key);
+  Status PutCachedAnswer(const AnnotationKey& key, const std::string& answer);
 
   // PRAGMA integrity_check and foreign_key_check; kCorruption lists the first problems found.
   Status CheckIntegrity();

@@ -29,6 +29,7 @@ struct ObjectAttributes {
   std::string colour;       // dominant colour name
   std::string grid_cell;    // "top-left" ... "bottom-right" (3x3)
   std::string size_bucket;  // "small" | "medium" | "large"
+  std::string orientation;  // "horizontal" | "vertical" | "diagonal-down" | "diagonal-up" (the benchmark builder)
 };
 
 struct Object {
