@@ -6,6 +6,7 @@
 #include <numeric>
 #include <set>
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -376,6 +377,19 @@ TEST_F(TrainTest, ResumeContinuesTheLossCurveExactly) {
   EXPECT_EQ(again->first_step, 7);
   EXPECT_EQ(again->last_step, 6);
   EXPECT_EQ(ReadLog(out).size(), 6u);
+}
+
+TEST_F(TrainTest, ACpuCheckpointHoldsTheCpuGeneratorAndNoDeviceGenerator) {
+  const std::string out = testing::ScratchDir("train_rng");
+  ASSERT_TRUE(RunTraining(Options(1, 1, out)).ok());
+  torch::serialize::InputArchive archive;
+  archive.load_from(out + "/step-000001/trainer/optimizer.pt");
+  torch::Tensor cpu, cuda;
+  ASSERT_TRUE(archive.try_read("rng_cpu", cpu));
+  // Nothing draws after the last checkpoint: the saved state is the generator's now.
+  auto generator = at::detail::getDefaultCPUGenerator();
+  EXPECT_TRUE(torch::equal(cpu, generator.get_state()));
+  EXPECT_FALSE(archive.try_read("rng_cuda", cuda));  // saved only on CUDA
 }
 
 TEST_F(TrainTest, ResumeRefusesACheckpointOfAnotherConfigNamingTheTensors) {
