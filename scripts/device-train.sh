@@ -94,11 +94,11 @@ peak_memory() { cut -d, -f2 "$out/gpu-samples.csv" | grep -Eo '[0-9]+' | sort -n
 latency_run() {
   step "(a) 7B latency: bf16, context 1,400, 64 decode tokens, 3 runs, grouped and auto dispatch"
   start_sampler
-  timeout 240 "$latency_benchmark" --device cuda --dtype bf16 --config "$big" --context 1400 --decode-tokens 64 \
+  timeout 200 "$latency_benchmark" --device cuda --dtype bf16 --config "$big" --context 1400 --decode-tokens 64 \
     --repeats 3 --moe-dispatch grouped,auto 2>&1 | tee "$out/latency-7b.txt"
   local status=${PIPESTATUS[0]}
   stop_sampler
-  ((status == 0)) || die "the 7B latency run failed with status $status (latency-7b.txt; 124 = ran past 240 s)"
+  ((status == 0)) || die "the 7B latency run failed with status $status (latency-7b.txt; 124 = ran past 200 s)"
   step_done "7B latency"
   {
     echo "7B latency (median first token ms, median decode ms/token):"
@@ -110,11 +110,11 @@ latency_run() {
 train_run() {
   step "(b) 7B Stage II steps: $layers of 32 layers, micro-batch $micro_batch, 504 px, checkpointing on"
   start_sampler
-  timeout 180 "$step_benchmark" --device cuda --config "$big" --layers "$layers" --micro-batch "$micro_batch" \
+  timeout 150 "$step_benchmark" --device cuda --config "$big" --layers "$layers" --micro-batch "$micro_batch" \
     --steps 5 --peak-tflops 989 2>&1 | tee "$out/train-7b.txt"
   local status=${PIPESTATUS[0]}
   stop_sampler
-  ((status == 0)) || die "the 7B training steps failed with status $status (train-7b.txt; 124 = ran past 180 s)"
+  ((status == 0)) || die "the 7B training steps failed with status $status (train-7b.txt; 124 = ran past 150 s)"
   step_done "7B training steps"
   {
     echo "7B Stage II training steps ($layers layers, micro-batch $micro_batch, checkpointing on):"
@@ -125,7 +125,7 @@ train_run() {
   # costs in time. Allowed to fail (out of memory) without failing the run.
   step "(b') the same without activation checkpointing, micro-batch $((micro_batch / 2 > 0 ? micro_batch / 2 : 1))"
   start_sampler
-  timeout 120 "$step_benchmark" --device cuda --config "$big" --layers "$layers" \
+  timeout 60 "$step_benchmark" --device cuda --config "$big" --layers "$layers" \
     --micro-batch $((micro_batch / 2 > 0 ? micro_batch / 2 : 1)) --steps 3 --peak-tflops 989 --no-checkpointing \
     2>&1 | tee -a "$out/train-7b.txt"
   status=${PIPESTATUS[0]}
