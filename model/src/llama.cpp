@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include "activation_checkpoint.h"
 #include "mgrs/model/moe.h"
 
 namespace mgrs::model {
@@ -184,6 +185,33 @@ std::shared_ptr<FeedForwardImpl> LlamaForCausalLMImpl::FeedForward(int layer) co
   return layers_->ptr(layer)->as<LlamaDecoderLayerImpl>()->mlp;
 }
 
+torch::Tensor LlamaForCausalLMImpl::CheckpointedLayer(int index, const torch::Tensor& x, const torch::Tensor& cos,
+                                                      const torch::Tensor& sin, const torch::Tensor& allowed,
+                                                      std::vector<RoutingRecord>* routing) {
+  const auto layer = std::static_pointer_cast<LlamaDecoderLayerImpl>(layers_->ptr(index));
+  // Shared with the block: the recomputation writes its record here too, after this forward has copied it.
+  auto record = std::make_shared<RoutingRecord>();
+  auto block = [layer, cos, sin, allowed, record, index](const torch::Tensor& input) {
+    *record = RoutingRecord{};
+    record->layer = index;
+    std::vector<torch::Tensor> outputs{
+        layer->forward(input, cos, sin, allowed, nullptr, nullptr, /*past=*/0, record.get())};
+    if (record->aux_loss.defined()) outputs.push_back(record->aux_loss);
+    return outputs;
+  };
+  std::vector<torch::Tensor> trainable;
+  for (const auto& parameter : layer->parameters()) {
+    if (parameter.requires_grad()) trainable.push_back(parameter);
+  }
+  auto outputs = CheckpointedForward(block, x, trainable);
+  if (outputs.size() > 1) {
+    RoutingRecord kept = *record;
+    kept.aux_loss = outputs[1];  // the output autograd differentiates through the recomputation
+    routing->push_back(std::move(kept));
+  }
+  return outputs[0];
+}
+
 CausalLmOutput LlamaForCausalLMImpl::forward(const torch::Tensor& embeds, const torch::Tensor& positions,
                                              const torch::Tensor& key_mask, KvCache* cache, bool last_position_only) {
   const auto dtype = embeds.dtype();
@@ -219,7 +247,12 @@ CausalLmOutput LlamaForCausalLMImpl::forward(const torch::Tensor& embeds, const 
 
   CausalLmOutput output;
   auto x = embeds;
+  const bool checkpoint = checkpointing_ && cache == nullptr && is_training() && torch::GradMode::is_enabled();
   for (int i = 0; i < config_.num_layers; ++i) {
+    if (checkpoint) {
+      x = CheckpointedLayer(i, x, cos, sin, allowed, &output.routing);
+      continue;
+    }
     RoutingRecord record;
     record.layer = i;
     x = layers_[i]->as<LlamaDecoderLayerImpl>()->forward(x, cos, sin, allowed,

@@ -1,6 +1,7 @@
 // Mixture-of-experts feed-forward block, Stage II transform and routing statistics.
 #include "mgrs/model/moe.h"
 
+#include <chrono>
 #include <cmath>
 #include <iomanip>
 #include <limits>
@@ -109,6 +110,7 @@ bool MoeFeedForwardImpl::StackedDispatchApplies(const torch::Tensor& x) const {
 }
 
 torch::Tensor MoeFeedForwardImpl::Forward(const torch::Tensor& x, RoutingRecord* routing) {
+  const auto start = std::chrono::steady_clock::now();
   const auto n = x.size(0);
   // The router runs in fp32 whatever the model's dtype (MoE-LLaVA forces wg to fp32).
   const auto logits = torch::nn::functional::linear(x.to(torch::kFloat), router->weight.to(torch::kFloat));
@@ -143,8 +145,12 @@ torch::Tensor MoeFeedForwardImpl::Forward(const torch::Tensor& x, RoutingRecord*
     routing->aux_loss = num_experts_ * (probs.mean(0) * top1.mean(0)).sum();
     routing->top1_per_expert = top1.sum(0).to(torch::kLong);
   }
-  if (StackedDispatchApplies(x)) return StackedForward(x, choices, weights, routing);
-  return GroupedForward(x, choices, weights, keep, routing);
+  auto out = StackedDispatchApplies(x) ? StackedForward(x, choices, weights, routing)
+                                       : GroupedForward(x, choices, weights, keep, routing);
+  if (routing != nullptr) {
+    routing->forward_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  return out;
 }
 
 torch::Tensor MoeFeedForwardImpl::GroupedForward(const torch::Tensor& x, const torch::Tensor& choices,

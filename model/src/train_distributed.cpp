@@ -49,6 +49,7 @@ struct GradientSync::Impl {
   c10::intrusive_ptr<c10d::Store> store;
   c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
   int world = 1;
+  int rank = 0;
 };
 
 GradientSync::GradientSync(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -57,6 +58,7 @@ GradientSync::~GradientSync() = default;
 Result<std::unique_ptr<GradientSync>> GradientSync::Connect(const DistributedOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->world = options.world_size;
+  impl->rank = options.rank;
   try {
     c10d::TCPStoreOptions store;
     store.port = static_cast<uint16_t>(options.master_port);
@@ -121,6 +123,20 @@ Result<std::vector<double>> GradientSync::Sum(const std::vector<double>& values)
   } catch (const std::exception& e) {
     return Status(StatusCode::kIoError, std::string("all-reduce failed: ") + e.what());
   }
+}
+
+Result<std::vector<std::string>> GradientSync::Exchange(const std::string& key, const std::string& mine) {
+  std::vector<std::string> all;
+  try {
+    impl_->store->set(key + "/" + std::to_string(impl_->rank), std::vector<uint8_t>(mine.begin(), mine.end()));
+    for (int r = 0; r < impl_->world; ++r) {
+      const auto value = impl_->store->get(key + "/" + std::to_string(r));  // waits for rank r
+      all.emplace_back(value.begin(), value.end());
+    }
+  } catch (const std::exception& e) {
+    return Status(StatusCode::kIoError, std::string("exchange through the store failed: ") + e.what());
+  }
+  return all;
 }
 
 Status GradientSync::Barrier() {

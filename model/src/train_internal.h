@@ -18,6 +18,7 @@ namespace mgrs::model {
 
 struct TrainingModel {
   Llava model{nullptr};
+  torch::Device device{torch::kCPU};
   ModelConfig config;          // of the saved checkpoints (no adapters: they are merged on saving)
   std::string tokenizer_path;  // copied into every checkpoint
   // The initial checkpoint's tensors: saved with the trained parameters' values, so the tensors the model does not
@@ -41,7 +42,8 @@ struct RunPosition {
 
 // Writes out_dir/step-NNNNNN atomically (a temporary folder renamed into place), then out_dir/latest: config.json,
 // model.safetensors (adapters merged) and tokenizer.model as SaveCheckpoint writes them, and trainer/ with the
-// adapters and the base weights under them, the optimizer state, the CPU random generator and the position.
+// adapters and the base weights under them, the optimizer state, the random generators (the CPU's; the device's on
+// CUDA) and the position.
 // Returns the folder.
 Result<std::string> SaveTrainingCheckpoint(const std::string& out_dir, const TrainingModel& model,
                                            torch::optim::Optimizer& optimizer, const TrainConfig& config,
@@ -67,6 +69,8 @@ class GradientSync {
   Status AverageGradients(const std::vector<torch::Tensor>& parameters);
   // Element-wise sums over the ranks.
   Result<std::vector<double>> Sum(const std::vector<double>& values);
+  // Every rank's `mine`, by rank, through the rendezvous store under `key` (unique per call; every rank calls it).
+  Result<std::vector<std::string>> Exchange(const std::string& key, const std::string& mine);
   Status Barrier();
 
  private:

@@ -7,11 +7,10 @@
 #include <fstream>
 #include <optional>
 
-#include <ATen/autocast_mode.h>
 #include <torch/torch.h>
-#include <torch/version.h>
 #include <nlohmann/json.hpp>
 
+#include "autocast_scope.h"
 #include "mgrs/core/files.h"
 #include "mgrs/model/runtime.h"
 #include "mgrs/model/tokenizer.h"
@@ -23,35 +22,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
-
-// bf16 autocast for the forward on CUDA; nothing on the CPU. The C++ switch moved between LibTorch 1.13 and 2.x.
-class AutocastScope {
- public:
-  explicit AutocastScope(bool enabled) : enabled_(enabled) {
-    if (!enabled_) return;
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-    at::autocast::set_autocast_enabled(at::kCUDA, true);
-    at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
-#else
-    at::autocast::set_enabled(true);
-    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
-#endif
-  }
-  ~AutocastScope() {
-    if (!enabled_) return;
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-    at::autocast::set_autocast_enabled(at::kCUDA, false);
-#else
-    at::autocast::set_enabled(false);
-#endif
-    at::autocast::clear_cache();
-  }
-  AutocastScope(const AutocastScope&) = delete;
-  AutocastScope& operator=(const AutocastScope&) = delete;
-
- private:
-  bool enabled_;
-};
 
 struct MicroLoss {
   torch::Tensor total, ar;  // scalars with gradient
@@ -133,6 +103,7 @@ nlohmann::ordered_json StepJson(const StepLog& s) {
                             {{"data", s.seconds_data},
                              {"forward_backward", s.seconds_forward_backward},
                              {"vision", s.seconds_vision},
+                             {"moe_forward", s.seconds_moe_forward},
                              {"optimizer", s.seconds_optimizer}}}};
   if (!s.moe_layers.empty()) {
     nlohmann::ordered_json load = nlohmann::ordered_json::object();
@@ -208,6 +179,30 @@ Status Summarise(Run& run, const std::map<int, torch::Tensor>& routed, int64_t m
   return Status::Ok();
 }
 
+// Stops the run when a micro-batch's loss is not finite, on every rank at the same micro-batch: the ranks agree
+// through an all-reduce of a flag, and the message names each failing rank's step and samples (shared through the
+// rendezvous store), so no rank is left waiting in the next all-reduce.
+Status CheckFinite(Run& run, int64_t step, int64_t micro, double value, const std::vector<std::string>& ids) {
+  const bool finite = std::isfinite(value);
+  const std::string prefix = "step " + std::to_string(step) + ": the loss is ";
+  if (!run.sync) {
+    if (finite) return Status::Ok();
+    return Status(StatusCode::kFailedPrecondition, prefix + std::to_string(value) + " on samples " + JoinIds(ids));
+  }
+  auto failing = run.sync->Sum({finite ? 0.0 : 1.0});
+  if (!failing.ok()) return failing.status();
+  if ((*failing)[0] == 0.0) return Status::Ok();
+  const std::string mine = finite ? "" : std::to_string(value) + " on samples " + JoinIds(ids);
+  auto all = run.sync->Exchange("nonfinite/" + std::to_string(step) + "/" + std::to_string(micro), mine);
+  if (!all.ok()) return all.status();
+  std::string message;
+  for (size_t rank = 0; rank < all->size(); ++rank) {
+    if ((*all)[rank].empty()) continue;
+    message += (message.empty() ? "" : "; ") + (*all)[rank] + " (rank " + std::to_string(rank) + ")";
+  }
+  return Status(StatusCode::kFailedPrecondition, prefix + message);
+}
+
 // One optimizer step: `accumulation` micro-batches forward and backward, clipping, the AdamW step.
 Result<StepLog> Step(Run& run, BatchLoader& loader) {
   const auto start = Clock::now();
@@ -227,16 +222,18 @@ Result<StepLog> Step(Run& run, BatchLoader& loader) {
     const TrainBatch batch = loader.Next();
     log.seconds_data += Seconds(before_data);
     for (const auto& diagnostic : batch.dropped) run.undecodable.emplace(diagnostic.line, diagnostic);
-    if (batch.sample_ids.empty()) continue;  // every image of it was undecodable (reported by the loader)
+    // Every rank takes part in the finiteness check of every micro-batch, one left empty included (every image of
+    // it undecodable: reported by the loader).
+    const bool empty = batch.sample_ids.empty();
     const auto before_compute = Clock::now();
-    auto loss = Forward(*run.model.model, batch, run.device, autocast);
-    if (!loss.ok()) return loss.status();
-    const double value = loss->total.item<double>();
-    if (!std::isfinite(value)) {
-      return Status(StatusCode::kFailedPrecondition, "step " + std::to_string(log.step) + ": the loss is " +
-                                                         std::to_string(value) + " on samples " +
-                                                         JoinIds(batch.sample_ids));
+    Result<MicroLoss> loss = MicroLoss{};
+    if (!empty) {
+      loss = Forward(*run.model.model, batch, run.device, autocast);
+      if (!loss.ok()) return loss.status();
     }
+    const double value = empty ? 0.0 : loss->total.item<double>();
+    MGRS_RETURN_IF_ERROR(CheckFinite(run, log.step, m, value, batch.sample_ids));
+    if (empty) continue;
     (loss->total / static_cast<double>(run.accumulation)).backward();
     log.seconds_forward_backward += Seconds(before_compute);
     log.seconds_vision += loss->vision_seconds;
@@ -245,6 +242,7 @@ Result<StepLog> Step(Run& run, BatchLoader& loader) {
     log.aux_loss += loss->aux;
     log.tokens += loss->tokens;
     for (const auto& record : loss->routing) {
+      log.seconds_moe_forward += record.forward_seconds;
       auto& sum = routed[record.layer];
       const auto counts = record.tokens_per_expert.to(torch::kCPU).to(torch::kDouble);
       sum = sum.defined() ? sum + counts : counts;
@@ -287,10 +285,6 @@ Result<TrainingSet> ReadData(const TrainOptions& options, const TrainingModel& m
 
 Status CheckOptions(const TrainOptions& options) {
   const auto& c = options.config;
-  if (c.activation_checkpointing) {
-    return InvalidArgument(
-        "activation checkpointing is not available: LibTorch's C++ API has no torch.utils.checkpoint");
-  }
   const int64_t per_step = static_cast<int64_t>(c.micro_batch_size) * options.distributed.world_size;
   if (c.global_batch_size % per_step != 0) {
     return InvalidArgument("the global batch (" + std::to_string(c.global_batch_size) +
@@ -309,6 +303,13 @@ Result<TrainReport> RunTraining(const TrainOptions& options) {
     device = torch::Device(options.device);
   } catch (const c10::Error&) {
     return InvalidArgument("unknown device \"" + options.device + "\" (cpu, cuda, cuda:N)");
+  }
+  if (device.is_cuda() && options.distributed.world_size > 1) {
+    // c10d's NCCL group lives in libtorch_cuda, which Debian's CPU-only LibTorch does not ship, and the trainer is
+    // not built against a CUDA LibTorch (docs/model.md): Gloo over CUDA tensors would copy every bucket to the host.
+    return Status(StatusCode::kUnimplemented,
+                  "data parallelism on CUDA needs c10d's NCCL process group, which this build does not have; run "
+                  "several ranks on the CPU, or one rank on the GPU");
   }
   if (device.is_cuda() && !torch::cuda::is_available()) {
     return Status(StatusCode::kFailedPrecondition, "CUDA requested but this LibTorch has no usable CUDA device");

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Context.h>
 #include <nlohmann/json.hpp>
 
 #include "mgrs/core/files.h"
@@ -64,6 +65,37 @@ std::string NameList(const std::vector<std::string>& names, size_t limit = 12) {
 
 at::Generator CpuGenerator() { return at::detail::getDefaultCPUGenerator(); }
 
+// The random generators a run draws from (LoRA dropout, router noise): the CPU's always, and on CUDA the device's
+// (looked up at run time, so a CPU-only LibTorch builds this too). A checkpoint written on the CPU has no CUDA state;
+// resuming it on CUDA keeps the device generator as seeded.
+void SaveGenerators(const torch::Device& device, torch::serialize::OutputArchive& archive) {
+  auto cpu = CpuGenerator();
+  {
+    std::lock_guard<std::mutex> lock(cpu.mutex());
+    archive.write("rng_cpu", cpu.get_state());
+  }
+  if (device.is_cuda()) {
+    auto cuda = at::globalContext().defaultGenerator(device);
+    std::lock_guard<std::mutex> lock(cuda.mutex());
+    archive.write("rng_cuda", cuda.get_state());
+  }
+}
+
+void RestoreGenerators(const torch::Device& device, torch::serialize::InputArchive& archive) {
+  torch::Tensor state;
+  archive.read("rng_cpu", state);
+  auto cpu = CpuGenerator();
+  {
+    std::lock_guard<std::mutex> lock(cpu.mutex());
+    cpu.set_state(state);
+  }
+  if (device.is_cuda() && archive.try_read("rng_cuda", state)) {
+    auto cuda = at::globalContext().defaultGenerator(device);
+    std::lock_guard<std::mutex> lock(cuda.mutex());
+    cuda.set_state(state);
+  }
+}
+
 }  // namespace
 
 Result<TrainingModel> BuildTrainingModel(const TrainOptions& options, const torch::Device& device) {
@@ -94,6 +126,8 @@ Result<TrainingModel> BuildTrainingModel(const TrainOptions& options, const torc
     return InvalidArgument("no decoder projection matches the LoRA targets");
   }
   out.model->to(device);
+  out.device = device;
+  out.model->language_model()->SetActivationCheckpointing(train.activation_checkpointing);
   for (auto& item : out.model->named_parameters()) {
     const bool trainable = IsTrainable(item.key(), train);
     item.value().set_requires_grad(trainable);
@@ -145,9 +179,7 @@ Result<std::string> SaveTrainingCheckpoint(const std::string& out_dir, const Tra
   try {
     torch::serialize::OutputArchive archive;
     optimizer.save(archive);
-    auto generator = CpuGenerator();
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    archive.write("rng_cpu", generator.get_state());
+    SaveGenerators(model.device, archive);
     archive.save_to((trainer / "optimizer.pt").string());
   } catch (const c10::Error& e) {
     return IoError((trainer / "optimizer.pt").string() + ": " + e.what_without_backtrace());
@@ -229,11 +261,7 @@ Result<RunPosition> RestoreTrainingCheckpoint(const std::string& dir, TrainingMo
     torch::serialize::InputArchive archive;
     archive.load_from((trainer / "optimizer.pt").string());
     optimizer.load(archive);
-    torch::Tensor rng;
-    archive.read("rng_cpu", rng);
-    auto generator = CpuGenerator();
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    generator.set_state(rng);
+    RestoreGenerators(model->device, archive);
   } catch (const c10::Error& e) {
     return Corruption((trainer / "optimizer.pt").string() + ": " + e.what_without_backtrace());
   }

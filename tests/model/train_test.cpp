@@ -6,12 +6,15 @@
 #include <numeric>
 #include <set>
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "golden_model.h"
 #include "mgrs/model/checkpoint.h"
 #include "mgrs/model/generate.h"
+#include "mgrs/model/llama.h"
+#include "mgrs/model/lora.h"
 #include "mgrs/model/moe.h"
 #include "mgrs/model/tokenizer.h"
 #include "mgrs/model/train.h"
@@ -376,6 +379,19 @@ TEST_F(TrainTest, ResumeContinuesTheLossCurveExactly) {
   EXPECT_EQ(ReadLog(out).size(), 6u);
 }
 
+TEST_F(TrainTest, ACpuCheckpointHoldsTheCpuGeneratorAndNoDeviceGenerator) {
+  const std::string out = testing::ScratchDir("train_rng");
+  ASSERT_TRUE(RunTraining(Options(1, 1, out)).ok());
+  torch::serialize::InputArchive archive;
+  archive.load_from(out + "/step-000001/trainer/optimizer.pt");
+  torch::Tensor cpu, cuda;
+  ASSERT_TRUE(archive.try_read("rng_cpu", cpu));
+  // Nothing draws after the last checkpoint: the saved state is the generator's now.
+  auto generator = at::detail::getDefaultCPUGenerator();
+  EXPECT_TRUE(torch::equal(cpu, generator.get_state()));
+  EXPECT_FALSE(archive.try_read("rng_cuda", cuda));  // saved only on CUDA
+}
+
 TEST_F(TrainTest, ResumeRefusesACheckpointOfAnotherConfigNamingTheTensors) {
   const std::string out = testing::ScratchDir("train_other_config");
   ASSERT_TRUE(RunTraining(Options(1, 1, out)).ok());
@@ -389,6 +405,105 @@ TEST_F(TrainTest, ResumeRefusesACheckpointOfAnotherConfigNamingTheTensors) {
                 "language_model.model.layers.0.self_attn.q_proj.lora_A.weight [8, 48] vs [4, 48]"),
             std::string::npos)
       << resumed.status().message();
+}
+
+// One training forward and backward of the golden decoder made MoE (Gumbel router noise) with LoRA dropout 0.3 on
+// every projection: the loss, the gradients of every trainable tensor and a draw from the generator afterwards.
+struct DecoderPass {
+  double loss = 0.0;
+  std::map<std::string, torch::Tensor> gradients;
+  torch::Tensor next_draw;
+  bool checkpointed = false;  // a CheckpointFunction node is in the graph
+};
+
+bool GraphHasCheckpoint(const std::shared_ptr<torch::autograd::Node>& root) {
+  std::vector<std::shared_ptr<torch::autograd::Node>> pending{root};
+  std::set<torch::autograd::Node*> seen;
+  while (!pending.empty()) {
+    auto node = pending.back();
+    pending.pop_back();
+    if (!node || !seen.insert(node.get()).second) continue;
+    if (node->name().find("CheckpointFunction") != std::string::npos) return true;
+    for (const auto& edge : node->next_edges()) pending.push_back(edge.function);
+  }
+  return false;
+}
+
+DecoderPass RunDecoder(bool checkpointing) {
+  auto config = testing::GoldenConfig().text;
+  MoeConfig moe;
+  moe.num_experts = 4;
+  moe.router_noise = "gumbel";
+  torch::manual_seed(11);
+  LlamaForCausalLM decoder(config, moe);
+  LoraConfig lora;
+  lora.rank = 4;
+  lora.dropout = 0.3;
+  lora.targets = {"q_proj", "v_proj", "gate_proj"};
+  ApplyLora(*decoder, lora);
+  for (auto& item : decoder->named_parameters()) {
+    if (item.key().find("lora_B") != std::string::npos) {
+      torch::NoGradGuard no_grad;
+      item.value().normal_(0.0, 0.05);  // B starts at zero: A's gradient would be zero too
+    }
+    item.value().set_requires_grad(item.key().find("lora_") != std::string::npos ||
+                                   item.key().find("experts") != std::string::npos ||
+                                   item.key().find("router") != std::string::npos);
+  }
+  decoder->train();
+  decoder->SetActivationCheckpointing(checkpointing);
+  const int64_t b = 2, t = 9;
+  auto embeds = torch::randn({b, t, config.hidden_size});
+  auto positions = torch::arange(t).repeat({b, 1});
+  auto key_mask = torch::ones({b, t}, torch::kLong);
+  key_mask[0].slice(0, 0, 3).zero_();  // left padding in the first row
+  auto targets = torch::randint(config.vocab_size, {b, t});
+  torch::manual_seed(5);  // the dropout masks and router noise of the pass
+  auto out = decoder->forward(embeds, positions, key_mask, nullptr);
+  auto loss =
+      torch::nn::functional::cross_entropy(out.logits.reshape({b * t, -1}), targets.reshape({-1})) + out.aux_loss;
+  DecoderPass pass;
+  pass.checkpointed = GraphHasCheckpoint(loss.grad_fn());
+  loss.backward();
+  pass.loss = loss.item<double>();
+  pass.next_draw = torch::rand({4});
+  for (const auto& item : decoder->named_parameters()) {
+    if (item.value().requires_grad() && item.value().grad().defined()) pass.gradients[item.key()] = item.value().grad();
+  }
+  return pass;
+}
+
+TEST(ActivationCheckpointingTest, LossGradientsAndRandomStreamEqualARunWithout) {
+  const auto plain = RunDecoder(false);
+  const auto checkpointed = RunDecoder(true);
+  EXPECT_FALSE(plain.checkpointed);
+  EXPECT_TRUE(checkpointed.checkpointed);
+  EXPECT_NEAR(checkpointed.loss, plain.loss, 1e-6);
+  ASSERT_EQ(checkpointed.gradients.size(), plain.gradients.size());
+  EXPECT_GT(plain.gradients.size(), 20u);  // adapters of 3 projections x 4 layers, experts and routers
+  for (const auto& [name, gradient] : plain.gradients) {
+    ASSERT_TRUE(checkpointed.gradients.count(name)) << name;
+    EXPECT_LT(testing::MaxAbsDiff(checkpointed.gradients.at(name), gradient), 1e-6) << name;
+  }
+  // The recomputation put the generator back: later draws are those of a run without checkpointing.
+  EXPECT_TRUE(torch::equal(checkpointed.next_draw, plain.next_draw));
+}
+
+TEST_F(TrainTest, ActivationCheckpointingTrainsLikeARunWithout) {
+  // Stage I with LoRA dropout 0.05: the same losses and gradient norms, step by step.
+  auto plain = Options(1, 3, testing::ScratchDir("train_no_checkpointing"));
+  auto checkpointed = Options(1, 3, testing::ScratchDir("train_checkpointing"));
+  checkpointed.config.activation_checkpointing = true;
+  ASSERT_TRUE(RunTraining(plain).ok());
+  auto report = RunTraining(checkpointed);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  const auto log1 = ReadLog(plain.out_dir), log2 = ReadLog(checkpointed.out_dir);
+  ASSERT_EQ(log1.size(), 3u);
+  ASSERT_EQ(log2.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_NEAR(log2[i]["loss"].get<double>(), log1[i]["loss"].get<double>(), 1e-5) << "step " << i + 1;
+    EXPECT_NEAR(log2[i]["grad_norm"].get<double>(), log1[i]["grad_norm"].get<double>(), 1e-5) << "step " << i + 1;
+  }
 }
 
 TEST_F(TrainTest, NonFiniteLossStopsNamingTheStepAndSamples) {
@@ -408,6 +523,61 @@ TEST_F(TrainTest, NonFiniteLossStopsNamingTheStepAndSamples) {
   EXPECT_NE(message.find("step 1:"), std::string::npos) << message;
   EXPECT_NE(message.find("nan"), std::string::npos) << message;
   EXPECT_NE(message.find("on samples s"), std::string::npos) << message;
+}
+
+TEST_F(TrainTest, NonFiniteLossOnOneRankStopsBothRanksAtTheSameStep) {
+  // A token only sample s3 holds gets a NaN embedding: only the rank that draws s3 sees a NaN loss.
+  auto tokenizer = Tokenizer::Load(Init() + "/tokenizer.model");
+  ASSERT_TRUE(tokenizer.ok());
+  auto set = ReadSet(Data(), 2048, Overlong::kTruncate, **tokenizer);
+  ASSERT_TRUE(set.ok());
+  std::map<int64_t, std::set<std::string>> holders;
+  for (const auto& example : set->examples) {
+    for (const int id : example.ids) holders[id].insert(example.id);
+  }
+  int64_t poisoned = -1;
+  for (const auto& [id, ids] : holders) {
+    if (id >= 0 && ids == std::set<std::string>{"s3"}) poisoned = id;
+  }
+  ASSERT_GE(poisoned, 0);
+  auto checkpoint = LoadCheckpoint(Init());
+  ASSERT_TRUE(checkpoint.ok());
+  NamedTensors tensors;
+  for (const auto& [name, tensor] : checkpoint->tensors) {
+    auto value = tensor.clone();
+    if (name == std::string(keys::kTextModelPrefix) + "embed_tokens.weight") value[poisoned].fill_(NAN);
+    tensors.emplace_back(name, value);
+  }
+  const std::string init = testing::ScratchDir("train_nan_rank_init");
+  ASSERT_TRUE(SaveCheckpoint(init, checkpoint->config, tensors, checkpoint->tokenizer_path).ok());
+  // Two ranks, one micro-batch of one sample each per step: the four samples take two steps.
+  const std::string config = testing::ScratchDir("train_nan_rank_config") + "/config.json";
+  std::ofstream(config) << R"({"global_batch_size": 2, "micro_batch_size": 1, "lora": {"rank": 4}})";
+  const std::string out = testing::ScratchDir("train_nan_rank");
+  std::string output;
+  const int code = testing::RunCommand(testing::ToolPath("skymoe") + " train --config " + config + " --data " + Data() +
+                                           " --image-root " + GoldenPath("images") + " --stage 1 --init " + init +
+                                           " --out " + out + " --steps 4 --threads 1 --nproc 2",
+                                       &output);
+  EXPECT_NE(code, 0) << output;
+  // Both ranks print the same message: the step, the samples and the rank that had them.
+  const auto at = output.find("nan on samples s3 (rank ");  // "nan" or "-nan"
+  ASSERT_NE(at, std::string::npos) << output;
+  const auto line_start = output.rfind("step ", at);
+  const std::string message = output.substr(line_start, output.find('\n', at) - line_start);
+  EXPECT_NE(output.find(message, output.find('\n', at)), std::string::npos) << output;
+  EXPECT_TRUE(message.rfind("step 1:", 0) == 0 || message.rfind("step 2:", 0) == 0) << message;
+  EXPECT_FALSE(fs::exists(out + "/latest")) << "no checkpoint after the failing step";
+}
+
+TEST_F(TrainTest, SeveralRanksOnCudaAreRefusedForWantOfNccl) {
+  auto options = Options(2, 1, testing::ScratchDir("train_cuda_ranks"));
+  options.device = "cuda";
+  options.distributed.world_size = 2;
+  auto report = RunTraining(options);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), StatusCode::kUnimplemented);
+  EXPECT_NE(report.status().message().find("NCCL"), std::string::npos) << report.status().message();
 }
 
 TEST_F(TrainTest, AnUndecodableImageLeavesItsSampleOutAndIsReported) {

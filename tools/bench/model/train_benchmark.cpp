@@ -2,7 +2,11 @@
 // trained on the synthetic conversations, random PNG images, then Stage I and Stage II steps through RunTraining,
 // reporting tokens/s and where a step's time goes (data wait, vision tower, decoder forward + backward, optimizer).
 // Usage: mgrs_train_benchmark [--config FILE] [--samples N] [--steps N] [--micro-batch N] [--threads N]
-//                             [--keep DIR]   (DIR keeps the checkpoint, data and images for `skymoe train --nproc`)
+//                             [--checkpointing on|off] [--keep DIR]
+//   (DIR keeps the checkpoint, data and images for `skymoe train --nproc`). The last line is the process's peak
+//   resident memory: run once with and once without activation checkpointing to compare.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -30,6 +34,7 @@ using namespace mgrs::model;
 struct Args {
   std::string config = std::string(MGRS_SOURCE_DIR) + "/manifests/models/skymoe-tiny.json";
   int samples = 32, steps = 6, micro_batch = 4, threads = 0;
+  bool checkpointing = false;
   std::string keep;
 };
 
@@ -109,7 +114,7 @@ void WriteWorkload(const Args& args, const std::string& dir) {
 }
 
 struct Summary {
-  double tokens_per_s = 0, data = 0, vision = 0, decoder = 0, optimizer = 0, step = 0;
+  double tokens_per_s = 0, data = 0, vision = 0, decoder = 0, moe = 0, optimizer = 0, step = 0;
 };
 
 // Steps after the first (warm-up) averaged.
@@ -121,6 +126,7 @@ Summary Train(const Args& args, const std::string& dir, int stage, const std::st
   options.config.steps = args.steps;
   options.config.lora.rank = 64;
   options.config.moe.num_experts = 4;
+  options.config.activation_checkpointing = args.checkpointing;
   options.data_path = dir + "/train.jsonl";
   options.image_root = dir + "/images";
   options.init_dir = init;
@@ -138,6 +144,7 @@ Summary Train(const Args& args, const std::string& dir, int stage, const std::st
     s.data += l.seconds_data / n;
     s.vision += l.seconds_vision / n;
     s.decoder += (l.seconds_forward_backward - l.seconds_vision) / n;
+    s.moe += l.seconds_moe_forward / n;
     s.optimizer += l.seconds_optimizer / n;
     s.step += static_cast<double>(l.tokens) / l.tokens_per_s / n;
   }
@@ -160,6 +167,8 @@ int main(int argc, char** argv) {
       args.micro_batch = std::stoi(value);
     else if (flag == "--threads")
       args.threads = std::stoi(value);
+    else if (flag == "--checkpointing")
+      args.checkpointing = value == "on";
     else if (flag == "--keep")
       args.keep = value;
     else {
@@ -171,19 +180,24 @@ int main(int argc, char** argv) {
   const std::string dir = args.keep.empty() ? (fs::temp_directory_path() / "mgrs_train_benchmark").string() : args.keep;
   fs::remove_all(dir);
   WriteWorkload(args, dir);
-  std::printf("config %s, %d samples, micro-batch %d, 2 micro-batches per step, threads %d\n", args.config.c_str(),
-              args.samples, args.micro_batch, args.threads);
-  std::printf("%-9s %10s %10s %9s %9s %9s %9s\n", "stage", "tokens/s", "step ms", "data ms", "vision", "decoder",
-              "optim");
+  std::printf(
+      "config %s, %d samples, micro-batch %d, 2 micro-batches per step, threads %d, activation "
+      "checkpointing %s\n",
+      args.config.c_str(), args.samples, args.micro_batch, args.threads, args.checkpointing ? "on" : "off");
+  std::printf("%-9s %10s %10s %9s %9s %9s %9s %9s\n", "stage", "tokens/s", "step ms", "data ms", "vision", "decoder",
+              "MoE fwd", "optim");
   const auto one = Train(args, dir, 1, dir + "/init", dir + "/stage1");
   const auto two = Train(
       args, dir, 2,
       dir + "/stage1/step-" + std::string(6 - std::to_string(args.steps).size(), '0') + std::to_string(args.steps),
       dir + "/stage2");
   for (const auto& [name, s] : {std::pair<const char*, Summary>{"I (LoRA)", one}, {"II (MoE)", two}}) {
-    std::printf("%-9s %10.0f %10.1f %9.2f %9.1f %9.1f %9.2f\n", name, s.tokens_per_s, 1e3 * s.step, 1e3 * s.data,
-                1e3 * s.vision, 1e3 * s.decoder, 1e3 * s.optimizer);
+    std::printf("%-9s %10.0f %10.1f %9.2f %9.1f %9.1f %9.1f %9.2f\n", name, s.tokens_per_s, 1e3 * s.step, 1e3 * s.data,
+                1e3 * s.vision, 1e3 * s.decoder, 1e3 * s.moe, 1e3 * s.optimizer);
   }
   if (args.keep.empty()) fs::remove_all(dir);
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  std::printf("peak resident memory: %.0f MB\n", usage.ru_maxrss / 1024.0);
   return 0;
 }

@@ -30,6 +30,9 @@ struct RoutingRecord {
   torch::Tensor aux_loss;           // scalar fp32: E * sum_i F_i * G_i (unscaled by the coefficient)
   torch::Tensor tokens_per_expert;  // [E] int64: tokens routed to each expert (top-1 and top-2 choices)
   torch::Tensor top1_per_expert;    // [E] int64: tokens whose first choice is each expert
+  // Host wall time of the block's forward (router, dispatch, experts, combine); on an accelerator it counts the
+  // launches, not the kernels.
+  double forward_seconds = 0.0;
 };
 
 struct CausalLmOutput {
@@ -83,8 +86,17 @@ class LlamaForCausalLMImpl : public torch::nn::Module {
   // Swaps layer `layer`'s feed-forward block (the Stage II transform); the new block is registered as "mlp".
   void ReplaceFeedForward(int layer, std::shared_ptr<FeedForwardImpl> block);
   std::shared_ptr<FeedForwardImpl> FeedForward(int layer) const;
+  // With checkpointing on, a training forward with autograd and no cache keeps only each decoder layer's input;
+  // the backward pass recomputes the layer (same dropout and router noise) to differentiate it. Losses and
+  // gradients equal those without it; memory drops from every layer's activations to one layer's, for about one
+  // more forward of compute.
+  void SetActivationCheckpointing(bool on) { checkpointing_ = on; }
 
  private:
+  // Decoder layer `index` through CheckpointedForward (activation_checkpoint.h); appends its routing record.
+  torch::Tensor CheckpointedLayer(int index, const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                                  const torch::Tensor& allowed, std::vector<RoutingRecord>* routing);
+
   TextConfig config_;
   MoeConfig moe_;
   torch::Tensor inv_freq_;  // rotary inverse frequencies, fp32; not a checkpoint tensor
@@ -92,6 +104,7 @@ class LlamaForCausalLMImpl : public torch::nn::Module {
   torch::nn::ModuleList layers_{nullptr};
   std::shared_ptr<torch::nn::Module> norm_;
   torch::nn::Linear lm_head_{nullptr};  // null when tie_word_embeddings
+  bool checkpointing_ = false;
 };
 TORCH_MODULE(LlamaForCausalLM);
 

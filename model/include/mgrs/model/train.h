@@ -40,7 +40,7 @@ struct TrainConfig {
   int max_length = 0;  // positions per sample, image included; 0 = the model's tokenizer.model_max_length
   Overlong overlong = Overlong::kTruncate;
   bool bf16 = true;                       // autocast to bf16 on CUDA (ignored on the CPU)
-  bool activation_checkpointing = false;  // refused: LibTorch's C++ API has no checkpoint (docs/model.md)
+  bool activation_checkpointing = false;  // recompute decoder layers in the backward pass (llama.h)
   LoraConfig lora;                        // Stage I adapters (rank 64 on q_proj, v_proj)
   MoeConfig moe;                          // Stage II's experts (MoeConfig's defaults with num_experts = 4)
   // Parameter name substrings that train besides the stage's own (Stage I adapters; Stage II experts and
@@ -82,9 +82,10 @@ struct StepLog {
   int64_t tokens = 0;                            // decoder positions, padding excluded
   std::vector<int> moe_layers;                   // Stage II: the layers of expert_load
   std::vector<std::vector<double>> expert_load;  // per MoE layer, share of routed choices per expert
-  // Where the step's time went: waiting for the loader, forward + backward (the frozen vision tower's share of it
-  // apart), all-reduce + clipping + AdamW.
+  // Where the step's time went: waiting for the loader, forward + backward (of which the frozen vision tower and
+  // the MoE blocks' forward: router, dispatch, experts, combine), all-reduce + clipping + AdamW.
   double seconds_data = 0.0, seconds_forward_backward = 0.0, seconds_vision = 0.0, seconds_optimizer = 0.0;
+  double seconds_moe_forward = 0.0;
 };
 
 struct TrainOptions {
