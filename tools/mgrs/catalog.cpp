@@ -71,8 +71,9 @@ int RunVerify(int argc, const char* const* argv) {
       "manifest", cli::po::value(&manifest_path), "manifest file (default: the one the dataset was ingested with)");
   cli::po::variables_map vm;
   const cli::CommandHelp help{"mgrs catalog verify --catalog C [--dataset N] [--manifest FILE]",
-                              "Compare each dataset of the catalog with its manifest and list every difference "
-                              "(exit 1 when there is one).",
+                              "Check the catalog's integrity, then compare each dataset with its manifest and list "
+                              "every difference (exit 1 when there is one). What a killed ingest left uncommitted "
+                              "is rolled back first, as the next ingest would.",
                               "mgrs catalog verify --catalog catalog.sqlite --dataset dota"};
   if (auto exit = cli::Parse(argc, argv, program, help, options, &vm)) return *exit;
   if (Status rolled_back = catalog::Catalog::RollBackInterrupted(path); !rolled_back.ok()) {
