@@ -247,14 +247,6 @@ Result<InstructSummary> RunInstruct(const InstructOptions& options) {
   fs::create_directories(options.out_dir, error);
   if (error) return Status(StatusCode::kIoError, options.out_dir + ": " + error.message());
   const fs::path out(options.out_dir);
-  MGRS_RETURN_IF_ERROR(WriteSamples((out / "train.jsonl").string(), composition.train, options.jobs));
-  MGRS_RETURN_IF_ERROR(WriteSamples((out / "test.jsonl").string(), composition.test, options.jobs));
-  if (options.link_images) {
-    auto datasets = (*catalog)->Datasets();
-    if (!datasets.ok()) return datasets.status();
-    MGRS_RETURN_IF_ERROR(LinkImages((out / "images").string(), *datasets, scan->derived_files, composition));
-  }
-  summary.seconds["write"] = stopwatch.Lap();
   summary.images = scan->images;
   summary.train_samples = static_cast<int64_t>(composition.train.size());
   summary.test_samples = static_cast<int64_t>(composition.test.size());
@@ -262,7 +254,22 @@ Result<InstructSummary> RunInstruct(const InstructOptions& options) {
   summary.skip_examples = skips.examples;
   summary.shortfalls = composition.shortfalls;
   summary.stats = StatsJson(summary, composition, options);
-  MGRS_RETURN_IF_ERROR(WriteFileAtomically((out / "stats.json").string(), summary.stats.dump(2) + "\n"));
+  // The three files are replaced together, so a failed write (a full disk) never pairs a new train file with an
+  // old test file or old statistics.
+  auto train = StageSamples((out / "train.jsonl").string(), composition.train, options.jobs);
+  if (!train.ok()) return train.status();
+  auto test = StageSamples((out / "test.jsonl").string(), composition.test, options.jobs);
+  if (!test.ok()) return test.status();
+  auto stats = AtomicFileWriter::Create((out / "stats.json").string());
+  if (!stats.ok()) return stats.status();
+  MGRS_RETURN_IF_ERROR((*stats)->Append(summary.stats.dump(2) + "\n"));
+  MGRS_RETURN_IF_ERROR(CommitTogether({train->get(), test->get(), stats->get()}));
+  if (options.link_images) {
+    auto datasets = (*catalog)->Datasets();
+    if (!datasets.ok()) return datasets.status();
+    MGRS_RETURN_IF_ERROR(LinkImages((out / "images").string(), *datasets, scan->derived_files, composition));
+  }
+  summary.seconds["write"] = stopwatch.Lap();
   return summary;
 }
 

@@ -41,7 +41,8 @@ nlohmann::ordered_json Breakdown(const std::vector<Candidate>& samples) {
 
 }  // namespace
 
-Status WriteSamples(const std::string& path, const std::vector<Candidate>& samples, int jobs) {
+Result<std::unique_ptr<AtomicFileWriter>> StageSamples(const std::string& path, const std::vector<Candidate>& samples,
+                                                       int jobs) {
   const size_t threads = static_cast<size_t>(std::max(1, jobs));
   std::vector<std::string> parts(threads);
   std::vector<std::thread> workers;
@@ -57,7 +58,7 @@ Status WriteSamples(const std::string& path, const std::vector<Candidate>& sampl
   auto writer = AtomicFileWriter::Create(path);
   if (!writer.ok()) return writer.status();
   for (const std::string& part : parts) MGRS_RETURN_IF_ERROR((*writer)->Append(part));
-  return (*writer)->Commit();
+  return writer;
 }
 
 Status LinkImages(const std::string& dir, const std::vector<catalog::DatasetInfo>& datasets,

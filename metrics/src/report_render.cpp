@@ -83,6 +83,7 @@ std::string Escape(const std::string& text) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
       default: out.push_back(c);
     }
   }
@@ -354,10 +355,17 @@ std::string RenderHtml(const std::vector<NamedReport>& reports) {
   }
   for (const auto& r : reports) {
     html << "<script type=\"application/json\" id=\"report-" << Escape(r.name) << "\">\n";
-    std::string json = DumpJson(r.report, 1);
-    // "</" cannot appear inside a script element.
-    for (size_t at = 0; (at = json.find("</", at)) != std::string::npos; at += 3) json.replace(at, 2, "<\\/");
-    html << json << "\n</script>\n";
+    // "<", ">" and "&" occur in JSON only inside strings, where \u escapes mean the same: with none left, no
+    // answer or name can end the script element ("</script>") or open a comment ("<!--") inside it.
+    for (char c : DumpJson(r.report, 1)) {
+      switch (c) {
+        case '<': html << "\\u003c"; break;
+        case '>': html << "\\u003e"; break;
+        case '&': html << "\\u0026"; break;
+        default: html << c;
+      }
+    }
+    html << "\n</script>\n";
   }
   html << "</body>\n</html>\n";
   return html.str();

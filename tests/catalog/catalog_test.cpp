@@ -353,10 +353,9 @@ TEST(CatalogTest, AnUnfinishedBulkLoadKeepsCommittedFilesAndGetsItsIndexesBack) 
   EXPECT_TRUE(integrity.ok()) << integrity.ToString();
 }
 
-TEST(CatalogTest, AWriterKilledWithSpilledPagesIsRolledBackByTheNextWriter) {
-  // A bulk load runs in rollback-journal mode. A child process writes more than its page cache holds, so pages
-  // reach the database file and the journal becomes hot, then dies without committing.
-  const std::string path = testing::ScratchDir("catalog-hot-journal") + "/c.sqlite";
+// A bulk load runs in rollback-journal mode. A child process writes more than its page cache holds, so pages reach
+// the database file and the journal becomes hot, then dies without committing.
+void KillAWriterWithSpilledPages(const std::string& path) {
   OpenWithDataset(path);
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
@@ -376,6 +375,11 @@ TEST(CatalogTest, AWriterKilledWithSpilledPagesIsRolledBackByTheNextWriter) {
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);
   ASSERT_TRUE(std::filesystem::exists(path + "-journal")) << "the child left no journal: the test proves nothing";
+}
+
+TEST(CatalogTest, AWriterKilledWithSpilledPagesIsRolledBackByTheNextWriter) {
+  const std::string path = testing::ScratchDir("catalog-hot-journal") + "/c.sqlite";
+  KillAWriterWithSpilledPages(path);
   auto reader = Catalog::Open(path, Catalog::Mode::kReadOnly);
   ASSERT_FALSE(reader.ok());
   EXPECT_EQ(reader.status().code(), StatusCode::kFailedPrecondition);
@@ -384,6 +388,19 @@ TEST(CatalogTest, AWriterKilledWithSpilledPagesIsRolledBackByTheNextWriter) {
   ASSERT_TRUE(writer.ok()) << writer.status().ToString();
   EXPECT_TRUE((*writer)->CheckIntegrity().ok());
   EXPECT_EQ(QueryCount(path, "SELECT count(*) FROM rejects"), 0);
+}
+
+TEST(CatalogTest, RollBackInterruptedLeavesTheLastCommitForReaders) {
+  const std::string path = testing::ScratchDir("catalog-roll-back") + "/c.sqlite";
+  KillAWriterWithSpilledPages(path);
+  const Status rolled_back = Catalog::RollBackInterrupted(path);
+  ASSERT_TRUE(rolled_back.ok()) << rolled_back.ToString();
+  EXPECT_FALSE(std::filesystem::exists(path + "-journal"));
+  auto reader = Catalog::Open(path, Catalog::Mode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_TRUE((*reader)->CheckIntegrity().ok());
+  EXPECT_EQ(QueryCount(path, "SELECT count(*) FROM rejects"), 0);
+  EXPECT_TRUE(Catalog::RollBackInterrupted(path).ok());  // nothing left to do
 }
 
 TEST(CatalogTest, StatsJsonHasPerClassAndPerSplitCounts) {

@@ -1,8 +1,10 @@
 // Atomic writes: the target holds the old or the new contents, never a mix.
 #include "mgrs/core/files.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <csignal>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -51,6 +53,45 @@ TEST(AtomicFileWriterTest, UnwritableFolderIsAnIoError) {
   auto writer = AtomicFileWriter::Create("/nonexistent-folder/out.txt");
   ASSERT_FALSE(writer.ok());
   EXPECT_EQ(writer.status().code(), StatusCode::kIoError);
+}
+
+// A file-size limit on this process for one scope (SIGXFSZ ignored, so a write past it fails with EFBIG).
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    ::getrlimit(RLIMIT_FSIZE, &saved_);
+    previous_ = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit = saved_;
+    limit.rlim_cur = bytes;
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+  }
+  ~FileSizeLimit() {
+    ::setrlimit(RLIMIT_FSIZE, &saved_);
+    std::signal(SIGXFSZ, previous_);
+  }
+
+ private:
+  rlimit saved_{};
+  void (*previous_)(int) = nullptr;
+};
+
+TEST(WriteFilesAtomicallyTest, AFailedWriteReplacesNoneOfTheFiles) {
+  const std::string dir = testing::ScratchDir("write-together");
+  ASSERT_TRUE(WriteFilesAtomically({{dir + "/a.json", "old a"}, {dir + "/b.html", "old b"}}).ok());
+  Status status;
+  {
+    const FileSizeLimit limit(64 << 10);
+    status = WriteFilesAtomically({{dir + "/a.json", "new a"}, {dir + "/b.html", std::string(256 << 10, 'b')}});
+  }
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.code(), StatusCode::kIoError);
+  EXPECT_NE(status.message().find(dir + "/b.html.tmp."), std::string::npos) << status.message();
+  EXPECT_NE(status.message().find("File too large"), std::string::npos) << status.message();
+  EXPECT_EQ(*ReadFile(dir + "/a.json"), "old a");  // written in full, but not renamed: b failed
+  EXPECT_EQ(*ReadFile(dir + "/b.html"), "old b");
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) files += entry.is_regular_file() ? 1 : 0;
+  EXPECT_EQ(files, 2u);  // no temporary file left
 }
 
 TEST(LineReaderTest, CountsLinesAndStripsLineEnds) {

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "test_support.h"
 
 namespace mgrs {
@@ -39,6 +41,25 @@ TEST(JsonlReaderTest, BadJsonIsReportedAtItsLineAndReadingGoesOn) {
   ASSERT_EQ(r.values.size(), 3u);
   EXPECT_EQ(r.values[2].first, 4);
   EXPECT_EQ(r.values[2].second["id"], "d");
+}
+
+TEST(JsonlReaderTest, ALineLongerThanTheLimitIsReportedAndReadPast) {
+  const std::string path = testing::ScratchDir("jsonl-long") + "/long_line2.jsonl";
+  std::ofstream(path) << "{\"id\": \"a\"}\n{\"id\": \"" << std::string(3 << 20, 'x') << "\"}\n{\"id\": \"c\"}\n";
+  auto reader = JsonlReader::Open(path, 1 << 20);
+  ASSERT_TRUE(reader.ok());
+  nlohmann::json value;
+  Diagnostic bad;
+  ASSERT_EQ(reader->Next(&value, &bad), JsonlReader::Outcome::kValue);
+  EXPECT_EQ(value["id"], "a");
+  ASSERT_EQ(reader->Next(&value, &bad), JsonlReader::Outcome::kBadLine);
+  EXPECT_EQ(bad.line, 2);
+  EXPECT_EQ(bad.code, "LINE_TOO_LONG");
+  EXPECT_NE(bad.ToString().find("long_line2.jsonl:2: error[LINE_TOO_LONG]"), std::string::npos) << bad.ToString();
+  ASSERT_EQ(reader->Next(&value, &bad), JsonlReader::Outcome::kValue);
+  EXPECT_EQ(value["id"], "c");
+  EXPECT_EQ(reader->line_number(), 3);
+  EXPECT_EQ(reader->Next(&value, &bad), JsonlReader::Outcome::kEnd);
 }
 
 TEST(JsonlReaderTest, ByteOrderMarkAndCrlfAreAccepted) {

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "ingest_helpers.h"
 #include "test_support.h"
 
@@ -55,6 +57,64 @@ TEST(LinkLoopTest, ALinkToAFolderOutsideTheRootIsStillFollowed) {
   const IngestSummary summary = MustIngest(NoImages(scratch, root));
   EXPECT_EQ(summary.files_listed, 3);
   EXPECT_EQ(summary.images, 3);
+}
+
+// The listing reports after each folder it enters, so a tree that takes minutes to list shows progress; the loop
+// of the issue (two links to ".") enters its one folder once.
+TEST(ListingProgressTest, EachFolderIsReportedOnceWithTheFilesFoundSoFar) {
+  const std::string scratch = testing::ScratchDir("listing-progress");
+  const std::string root = CopyFixtureTree("ingest/dota/link_loop", scratch);
+  fs::create_directory_symlink(".", root + "/train/labelTxt/s1");
+  fs::create_directory_symlink(".", root + "/train/labelTxt/s2");
+  for (int i = 0; i < 30; ++i) {
+    const std::string dir = root + "/train/labelTxt/more/d" + std::to_string(i);
+    fs::create_directories(dir);
+    std::ofstream(dir + "/X" + std::to_string(i) + ".txt") << "10 10 50 10 50 40 10 40 plane 0\n";
+  }
+  IngestOptions options = NoImages(scratch, root);
+  std::vector<std::pair<int64_t, int64_t>> reports;
+  options.listing_progress = [&](int64_t folders, int64_t files) { reports.emplace_back(folders, files); };
+  const IngestSummary summary = MustIngest(options);
+  EXPECT_EQ(summary.files_listed, 32);
+  // root, train, labelTxt, more, d0..d29: 34 folders, each once.
+  ASSERT_EQ(reports.size(), 34u);
+  for (size_t i = 0; i < reports.size(); ++i) {
+    EXPECT_EQ(reports[i].first, static_cast<int64_t>(i + 1));
+    if (i > 0) {
+      EXPECT_GE(reports[i].second, reports[i - 1].second);
+    }
+  }
+  // The report comes when a folder is entered, before its files are counted: the last folder's file is not in it.
+  EXPECT_EQ(reports.back().second, 31);
+}
+
+// An annotation that names its image "../../outside/b.png" or by an absolute path reaches out of the dataset root:
+// the record is refused with PATH_OUTSIDE_ROOT (though the file exists), the other image is stored.
+TEST(PathEscapeTest, AnImageNameLeavingTheDatasetRootIsRefusedWithItsRecord) {
+  const std::string scratch = testing::ScratchDir("path-escape");
+  const std::string root = CopyFixtureTree("ingest/coco/good", scratch);
+  const std::string annotations = root + "/annotations/instances_val.json";
+  nlohmann::json coco = nlohmann::json::parse(std::ifstream(annotations));
+  coco["images"][0]["file_name"] = "a.png";
+  coco["images"][1]["file_name"] = "../../outside/b.png";
+  coco["images"].push_back({{"id", 3}, {"file_name", scratch + "/outside/c.png"}, {"width", 100}, {"height", 80}});
+  coco["annotations"].push_back({{"id", 3}, {"image_id", 3}, {"category_id", 1}, {"bbox", {5, 5, 10, 10}}});
+  std::ofstream(annotations) << coco.dump();
+  testing_helpers::WritePng(root + "/images/a.png", 100, 80);
+  testing_helpers::WritePng(scratch + "/outside/b.png", 100, 80);  // where the escapes lead: present, still refused
+  testing_helpers::WritePng(scratch + "/outside/c.png", 100, 80);
+  const IngestOptions options = OptionsFor(scratch, "coco", root);
+  const IngestSummary summary = MustIngest(options);
+  EXPECT_EQ(summary.images, 1);
+  int escapes = 0;
+  for (const auto& reject : testing_helpers::AllRejects(options.catalog_path)) {
+    if (reject.record.diagnostic.code != "PATH_OUTSIDE_ROOT") continue;
+    ++escapes;
+    EXPECT_NE(reject.record.diagnostic.message.find("leaves the dataset root"), std::string::npos);
+    EXPECT_EQ(reject.record.diagnostic.path, "annotations/instances_val.json");
+    EXPECT_EQ(reject.record.objects, 1);
+  }
+  EXPECT_EQ(escapes, 2);
 }
 
 TEST(RunStatusTest, AnIngestThatFailsPartWayClosesItsRunAsFailed) {

@@ -77,6 +77,28 @@ TEST(CliTest, MaxRejectsLetsABadLineThroughAsAMissingSample) {
   EXPECT_NE(out.find("rejected records: 1"), std::string::npos) << out;
 }
 
+// A 65 MiB line (past JsonlReader::kMaxLineBytes) is refused with its file and line, the others are scored.
+TEST(CliTest, AnOversizedPredictionLineIsRefusedWithItsLineAndTheRestScored) {
+  const std::string dir = mgrs::testing::ScratchDir("cli-oversized");
+  const std::string pred = dir + "/pred_oversized_line2.jsonl";
+  {
+    std::ifstream good(Fixture("captions_pred.jsonl"));
+    std::ofstream out(pred);
+    std::string line;
+    std::getline(good, line);
+    out << line;
+    std::getline(good, line);  // the second prediction gives way to the oversized line
+    out << "\n{\"id\": \"ucm/test/2\", \"answer\": \"" << std::string(size_t{65} << 20, 'x') << "\"}\n";
+    while (std::getline(good, line)) out << line << "\n";
+  }
+  std::string out;
+  EXPECT_EQ(RunTool("--no-meteor --max-rejects 1 --gt " + Fixture("captions_gt.jsonl") + " --pred " + pred, &out), 0)
+      << out.substr(0, 2000);
+  EXPECT_NE(out.find("pred_oversized_line2.jsonl:2: error[LINE_TOO_LONG]"), std::string::npos) << out.substr(0, 2000);
+  EXPECT_NE(out.find("missing predictions: 1"), std::string::npos) << out.substr(0, 2000);
+  EXPECT_NE(out.find("caption (n=3)"), std::string::npos) << out.substr(0, 2000);
+}
+
 TEST(CliTest, InvalidUtf8PredictionExitsThree) {
   std::string out;
   EXPECT_EQ(Score("captions_gt.jsonl", "pred_invalid_utf8_line3.jsonl", &out), 3) << out;
@@ -306,6 +328,47 @@ TEST(CliTest, UnknownPresetExitsTwo) {
   std::string out;
   EXPECT_EQ(Score("vqa_gt.jsonl", "vqa_pred.jsonl", &out, "--preset nonesuch"), 2) << out;
   EXPECT_NE(out.find("unknown preset 'nonesuch'"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace mgrs
+
+namespace mgrs {
+namespace {
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = 0; (at = text.find(what, at)) != std::string::npos; at += what.size()) ++n;
+  return n;
+}
+
+// Markup in a dataset name, a granularity, references, model answers and the row name (--name) is text on the page:
+// every table and chart escapes it, and the embedded JSON cannot end its script element or open a comment.
+TEST(CliTest, MarkupInNamesAndAnswersIsEscapedOnTheHtmlPage) {
+  const std::string dir = mgrs::testing::ScratchDir("cli-markup");
+  std::string out;
+  ASSERT_EQ(
+      Score("markup_gt.jsonl", "markup_pred.jsonl", &out,
+            "--no-meteor --name '<img src=x onerror=alert(3)>' --json " + dir + "/r.json --html " + dir + "/r.html"),
+      0)
+      << out;
+  std::ifstream page_file(dir + "/r.html");
+  std::stringstream page_text;
+  page_text << page_file.rdbuf();
+  const std::string page = page_text.str();
+  EXPECT_EQ(Count(page, "<script"), 1u);  // the JSON block only
+  EXPECT_EQ(Count(page, "</script>"), 1u);
+  EXPECT_EQ(page.find("<img"), std::string::npos);
+  EXPECT_EQ(page.find("<b>"), std::string::npos);
+  EXPECT_EQ(page.find("<!--"), std::string::npos);
+  EXPECT_NE(page.find("&lt;img src=x onerror=alert(3)&gt;"), std::string::npos);
+  EXPECT_NE(page.find("&lt;script&gt;alert(&quot;ds&quot;)&lt;/script&gt;&amp;&#39;x&#39;"), std::string::npos);
+  // The embedded JSON reads back as the report.
+  const size_t open = page.find("<script type=\"application/json\"");
+  const size_t begin = page.find('\n', open) + 1;
+  const auto embedded = nlohmann::json::parse(page.substr(begin, page.find("</script>") - begin));
+  std::ifstream report(dir + "/r.json");
+  EXPECT_EQ(embedded, nlohmann::json::parse(report));
 }
 
 }  // namespace

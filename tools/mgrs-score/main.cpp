@@ -70,6 +70,7 @@ int RunCompare(int argc, const char* const* argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  mgrs::cli::PrepareProcess();
   if (argc >= 2 && std::string(argv[1]) == "compare") {
     std::vector<const char*> sub(argv + 1, argv + argc);
     const std::string program = "mgrs-score compare";
@@ -148,28 +149,11 @@ int main(int argc, char** argv) {
               << " prediction records could not be used (--max-rejects " << o.max_rejects << "); no report written\n";
     return mgrs::kExitTooManyRejects;
   }
-  if (!json_path.empty()) {
-    if (auto s = mgrs::metrics::WriteJsonReport(report->json, json_path); !s.ok())
-      return mgrs::cli::ExitFor(kProgram, s);
-  }
-  if (!markdown_path.empty() || !html_path.empty()) {
-    std::vector<mgrs::metrics::NamedReport> one = {
-        {name.empty() ? std::filesystem::path(o.pred_path).stem().string() : name, report->json}};
-    if (!markdown_path.empty()) {
-      if (auto s = mgrs::WriteFileAtomically(markdown_path, mgrs::metrics::RenderMarkdown(one)); !s.ok()) {
-        return mgrs::cli::ExitFor(kProgram, s);
-      }
-    }
-    if (!html_path.empty()) {
-      if (auto s = mgrs::WriteFileAtomically(html_path, mgrs::metrics::RenderHtml(one)); !s.ok()) {
-        return mgrs::cli::ExitFor(kProgram, s);
-      }
-    }
-  }
-  if (!per_sample_path.empty()) {
-    if (auto s = mgrs::metrics::WritePerSample(report->per_sample, per_sample_path); !s.ok()) {
-      return mgrs::cli::ExitFor(kProgram, s);
-    }
+  const mgrs::metrics::NamedReport named{name.empty() ? std::filesystem::path(o.pred_path).stem().string() : name,
+                                         report->json};
+  const mgrs::metrics::ReportPaths paths{json_path, markdown_path, html_path, per_sample_path};
+  if (auto s = mgrs::metrics::WriteReports(paths, named, report->per_sample); !s.ok()) {
+    return mgrs::cli::ExitFor(kProgram, s);
   }
   if (!quiet) PrintSummary(report->json);
   return mgrs::kExitOk;

@@ -32,6 +32,8 @@ int RunIngest(int argc, const char* const* argv) {
        "stop with exit 3 after more rejected records than this")                                             //
       ("jobs", cli::po::value(&options.jobs)->default_value(1), "parser threads (one writer besides them)")  //
       ("shard", cli::po::value(&shard), "ingest only shard i of n (by file path hash), e.g. 0/4")            //
+      ("files-per-transaction", cli::po::value(&options.writer.files_per_transaction)->default_value(2000),
+       "files stored per commit: an interrupted ingest keeps every committed file")  //
       ("quiet", cli::po::bool_switch(&quiet), "no progress lines");
   cli::po::variables_map vm;
   const cli::CommandHelp help{
@@ -53,6 +55,15 @@ int RunIngest(int argc, const char* const* argv) {
       std::cerr << (::isatty(2) ? "\r" : "") << program << ": " << p.files_done << "/" << p.files_total << " files, "
                 << p.objects_accepted << " objects" << (::isatty(2) ? "" : "\n") << std::flush;
       if (::isatty(2) && p.files_done == p.files_total) std::cerr << "\n";
+    };
+  }
+  if (!quiet) {
+    options.listing_progress = [&](int64_t folders, int64_t files) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_report < std::chrono::seconds(2)) return;
+      last_report = now;
+      std::cerr << (::isatty(2) ? "\r" : "") << program << ": listing: " << folders << " folders, " << files << " files"
+                << (::isatty(2) ? "" : "\n") << std::flush;
     };
   }
   auto summary = ingest::Ingest(options);

@@ -1,6 +1,7 @@
 // SQLite helpers: statements and errors.
 #include "sqlite.h"
 
+#include <cstring>
 #include <utility>
 
 namespace mgrs::catalog::sql {
@@ -42,6 +43,10 @@ Status Error(sqlite3* db, const std::string& what) {
   const int code = sqlite3_extended_errcode(db);
   const char* file = sqlite3_db_filename(db, "main");
   std::string message = what + " in " + (file && *file ? file : "the catalog") + ": " + sqlite3_errmsg(db);
+  // SQLite says only "disk I/O error"; the system's reason (a full disk, a file-size limit) is what the user needs.
+  const int system_errno = sqlite3_system_errno(db);
+  if ((code & 0xff) == SQLITE_IOERR && system_errno != 0)
+    message += " (" + std::string(std::strerror(system_errno)) + ")";
   switch (code & 0xff) {
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB: return Corruption(std::move(message));

@@ -18,8 +18,8 @@ std::string ErrnoText() { return std::strerror(errno); }
 
 }  // namespace
 
-LineReader::LineReader(std::string path, std::FILE* file)
-    : path_(std::move(path)), file_(file), buffer_(new char[kBufferSize]) {}
+LineReader::LineReader(std::string path, std::FILE* file, size_t max_line_bytes)
+    : path_(std::move(path)), file_(file), buffer_(new char[kBufferSize]), max_line_bytes_(max_line_bytes) {}
 
 LineReader::LineReader(LineReader&& other) noexcept { *this = std::move(other); }
 
@@ -32,7 +32,9 @@ LineReader& LineReader::operator=(LineReader&& other) noexcept {
     begin_ = other.begin_;
     end_ = other.end_;
     line_number_ = other.line_number_;
+    max_line_bytes_ = other.max_line_bytes_;
     unterminated_ = other.unterminated_;
+    too_long_ = other.too_long_;
     eof_ = other.eof_;
     status_ = other.status_;
   }
@@ -43,10 +45,10 @@ LineReader::~LineReader() {
   if (file_) std::fclose(file_);
 }
 
-Result<LineReader> LineReader::Open(const std::string& path) {
+Result<LineReader> LineReader::Open(const std::string& path, size_t max_line_bytes) {
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (!file) return IoError("cannot open " + path + ": " + ErrnoText());
-  return LineReader(path, file);
+  return LineReader(path, file, max_line_bytes);
 }
 
 bool LineReader::Refill() {
@@ -63,7 +65,18 @@ bool LineReader::Refill() {
 
 bool LineReader::Next(std::string* line) {
   line->clear();
+  too_long_ = false;
   bool got_any = false;
+  // Appends a piece of the line unless the line has outgrown the limit, from when on it is only skipped.
+  const auto keep = [&](const char* start, size_t len) {
+    if (too_long_) return;
+    if (line->size() + len > max_line_bytes_) {
+      too_long_ = true;
+      std::string().swap(*line);
+      return;
+    }
+    line->append(start, len);
+  };
   while (true) {
     if (begin_ == end_ && !Refill()) break;
     got_any = true;
@@ -71,14 +84,14 @@ bool LineReader::Next(std::string* line) {
     const void* newline = std::memchr(start, '\n', end_ - begin_);
     if (newline) {
       const size_t len = static_cast<const char*>(newline) - start;
-      line->append(start, len);
+      keep(start, len);
       begin_ += len + 1;
       ++line_number_;
       if (!line->empty() && line->back() == '\r') line->pop_back();
       if (line_number_ == 1 && line->compare(0, 3, "\xEF\xBB\xBF") == 0) line->erase(0, 3);
       return true;
     }
-    line->append(start, end_ - begin_);
+    keep(start, end_ - begin_);
     begin_ = end_;
   }
   if (!got_any || !status_.ok()) return false;
@@ -132,13 +145,25 @@ Status AtomicFileWriter::Append(std::string_view data) {
   return error_;
 }
 
-Status AtomicFileWriter::Commit() {
+Status AtomicFileWriter::Sync() {
   if (!error_.ok()) return error_;
-  if (!file_) return Internal("commit of " + path_ + " twice");
+  if (!file_) return Internal("sync of " + path_ + " after it was closed");
   const bool flushed = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;
+  const int flush_errno = errno;
   const int close_result = std::fclose(file_);
   file_ = nullptr;
-  if (!flushed || close_result != 0) return error_ = IoError("cannot write " + temp_path_ + ": " + ErrnoText());
+  if (!flushed || close_result != 0) {
+    if (!flushed) errno = flush_errno;
+    return error_ = IoError("cannot write " + temp_path_ + ": " + ErrnoText());
+  }
+  synced_ = true;
+  return Status::Ok();
+}
+
+Status AtomicFileWriter::Commit() {
+  if (!error_.ok()) return error_;
+  if (committed_) return Internal("commit of " + path_ + " twice");
+  if (!synced_) MGRS_RETURN_IF_ERROR(Sync());
   if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
     return error_ = IoError("cannot rename " + temp_path_ + " to " + path_ + ": " + ErrnoText());
   }
@@ -158,6 +183,25 @@ Status WriteFileAtomically(const std::string& path, std::string_view contents) {
   if (!writer.ok()) return writer.status();
   MGRS_RETURN_IF_ERROR((*writer)->Append(contents));
   return (*writer)->Commit();
+}
+
+Status CommitTogether(const std::vector<AtomicFileWriter*>& writers) {
+  for (AtomicFileWriter* writer : writers) MGRS_RETURN_IF_ERROR(writer->Sync());
+  for (AtomicFileWriter* writer : writers) MGRS_RETURN_IF_ERROR(writer->Commit());
+  return Status::Ok();
+}
+
+Status WriteFilesAtomically(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<std::unique_ptr<AtomicFileWriter>> writers;
+  std::vector<AtomicFileWriter*> pointers;
+  for (const auto& [path, contents] : files) {
+    auto writer = AtomicFileWriter::Create(path);
+    if (!writer.ok()) return writer.status();
+    MGRS_RETURN_IF_ERROR((*writer)->Append(contents));
+    pointers.push_back(writer->get());
+    writers.push_back(std::move(writer).value());
+  }
+  return CommitTogether(pointers);
 }
 
 }  // namespace mgrs

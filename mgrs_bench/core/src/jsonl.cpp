@@ -5,10 +5,10 @@
 
 namespace mgrs {
 
-Result<JsonlReader> JsonlReader::Open(const std::string& path) {
-  auto lines = LineReader::Open(path);
+Result<JsonlReader> JsonlReader::Open(const std::string& path, size_t max_line_bytes) {
+  auto lines = LineReader::Open(path, max_line_bytes);
   if (!lines.ok()) return lines.status();
-  return JsonlReader(std::move(lines).value());
+  return JsonlReader(std::move(lines).value(), max_line_bytes);
 }
 
 namespace {
@@ -123,6 +123,11 @@ Result<nlohmann::json> ParseJsonText(const std::string& text, const std::string&
 
 JsonlReader::Outcome JsonlReader::Next(nlohmann::json* value, Diagnostic* bad) {
   while (lines_.Next(&line_)) {
+    if (lines_.last_line_too_long()) {
+      *bad = MakeDiagnostic(lines_.path(), lines_.line_number(), "LINE_TOO_LONG",
+                            "the line is longer than " + std::to_string(max_line_bytes_) + " bytes; it was skipped");
+      return Outcome::kBadLine;
+    }
     if (TrimAscii(line_).empty()) continue;
     auto parsed = ParseJsonLine(line_, lines_.path(), lines_.line_number(), bad);
     if (parsed.ok()) {

@@ -153,6 +153,7 @@ Result<IngestSummary> Ingest(const IngestOptions& options) {
   ctx.dataset = name;
   ctx.split = options.split;
   ctx.read_images = options.read_images;
+  ctx.listing_progress = options.listing_progress;
   ctx.image_root = options.image_root;
   for (const ManifestClass& c : (*version)->classes) ctx.known_class_keys.insert(c.key);
   ctx.unknown_class = manifest->unknown_class;

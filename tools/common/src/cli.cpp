@@ -1,6 +1,7 @@
 // Shared command-line plumbing for mgrs, mgrs-score and skymoe.
 #include "mgrs/cli/cli.h"
 
+#include <csignal>
 #include <iostream>
 
 namespace mgrs::cli {
@@ -44,8 +45,11 @@ std::optional<int> Parse(int argc, const char* const* argv, const std::string& p
   return std::nullopt;
 }
 
+void PrepareProcess() { std::signal(SIGXFSZ, SIG_IGN); }
+
 int RunSubcommand(int argc, const char* const* argv, const std::string& tool, const std::string& summary,
                   const std::vector<Subcommand>& commands) {
+  PrepareProcess();
   auto print_table = [&](std::ostream& out) {
     out << "Usage: " << tool << " <command> [options]\n\n" << summary << "\n\nCommands:\n";
     for (const auto& c : commands) {

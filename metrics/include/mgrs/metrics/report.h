@@ -39,4 +39,14 @@ std::string RenderMarkdown(const std::vector<NamedReport>& reports);
 // is embedded in a <script type="application/json"> block.
 std::string RenderHtml(const std::vector<NamedReport>& reports);
 
+// Where one scoring run's files go; an empty path is not written.
+struct ReportPaths {
+  std::string json, markdown, html, per_sample;
+};
+
+// Writes a run's files together (CommitTogether in mgrs/core/files.h): a write that fails (a full disk, a
+// file-size limit) leaves every earlier file as it was, never a new JSON report beside an old page.
+Status WriteReports(const ReportPaths& paths, const NamedReport& report,
+                    const std::vector<nlohmann::ordered_json>& per_sample);
+
 }  // namespace mgrs::metrics

@@ -15,7 +15,7 @@ constexpr const char* kCapsSuffix = "_caps.txt";
 class PrecompCaptionsReader : public FormatReader {
  public:
   Result<std::vector<SourceFile>> ListFiles(const ReaderContext& ctx) const override {
-    auto txts = ListFilesWithExtension(ctx.root, kCapsSuffix);
+    auto txts = ListFilesWithExtension(ctx, kCapsSuffix);
     if (!txts.ok()) return txts.status();
     std::vector<SourceFile> out;
     for (const std::string& path : *txts) {

@@ -10,7 +10,7 @@ namespace {
 class CocoReader : public FormatReader {
  public:
   Result<std::vector<SourceFile>> ListFiles(const ReaderContext& ctx) const override {
-    auto jsons = ListFilesWithExtension(ctx.root, ".json");
+    auto jsons = ListFilesWithExtension(ctx, ".json");
     if (!jsons.ok()) return jsons.status();
     if (jsons->empty()) return NotFound("no COCO *.json under " + ctx.root);
     std::vector<SourceFile> out;

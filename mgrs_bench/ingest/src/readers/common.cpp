@@ -53,8 +53,9 @@ namespace {
 // visited in name order, so which path reaches a folder first does not depend on the file system's order.
 class Lister {
  public:
-  Lister(const std::string& wanted, const std::vector<std::string>& skip_dirs, std::vector<std::string>* out)
-      : wanted_(wanted), skip_dirs_(skip_dirs), out_(out) {}
+  Lister(const std::string& wanted, const std::vector<std::string>& skip_dirs,
+         const std::function<void(int64_t, int64_t)>& progress, std::vector<std::string>* out)
+      : wanted_(wanted), skip_dirs_(skip_dirs), progress_(progress), out_(out) {}
 
   Status List(const fs::path& folder, const std::string& relative) {
     struct stat info {};
@@ -67,6 +68,7 @@ class Lister {
     }
     if (ec) return IoError("cannot list " + folder.string() + ": " + ec.message());
     std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (progress_) progress_(static_cast<int64_t>(entered_.size()), static_cast<int64_t>(out_->size()));
     for (const auto& [name, entry] : entries) {
       const std::string child = relative.empty() ? name : relative + "/" + name;
       if (entry.is_directory(ec)) {
@@ -82,6 +84,7 @@ class Lister {
  private:
   const std::string& wanted_;
   const std::vector<std::string>& skip_dirs_;
+  const std::function<void(int64_t, int64_t)>& progress_;
   std::vector<std::string>* out_;
   std::set<std::pair<dev_t, ino_t>> entered_;
 };
@@ -89,20 +92,26 @@ class Lister {
 }  // namespace
 
 Result<std::vector<std::string>> ListFilesWithExtension(const std::string& root, const std::string& extension,
-                                                        const std::vector<std::string>& skip_dirs) {
+                                                        const std::vector<std::string>& skip_dirs,
+                                                        const std::function<void(int64_t, int64_t)>& progress) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) return NotFound("dataset root " + root + " is not a folder");
   std::vector<std::string> out;
   const std::string wanted = ToLowerAscii(extension);
-  Lister lister(wanted, skip_dirs, &out);
+  Lister lister(wanted, skip_dirs, progress, &out);
   MGRS_RETURN_IF_ERROR(lister.List(root, ""));
   std::sort(out.begin(), out.end());
   return out;
 }
 
+Result<std::vector<std::string>> ListFilesWithExtension(const ReaderContext& ctx, const std::string& extension,
+                                                        const std::vector<std::string>& skip_dirs) {
+  return ListFilesWithExtension(ctx.root, extension, skip_dirs, ctx.listing_progress);
+}
+
 Result<std::vector<SourceFile>> ListWholeDatasetFiles(const ReaderContext& ctx, const std::string& extension,
                                                       const std::string& what) {
-  auto files = ListFilesWithExtension(ctx.root, extension);
+  auto files = ListFilesWithExtension(ctx, extension);
   if (!files.ok()) return files.status();
   if (files->empty()) return NotFound("no " + what + " under " + ctx.root);
   std::vector<SourceFile> out;
@@ -232,6 +241,17 @@ bool LocateImage(const ReaderContext& ctx, const SourceFile& file, const std::ve
                  catalog::ImageRecord* record, catalog::SourceBatch* batch) {
   if (!ctx.read_images) return true;
   const int64_t object_count = static_cast<int64_t>(record->objects.size());
+  // An image name taken from an annotation ("../../etc/x.png", "/home/x.png") must not reach out of the dataset:
+  // judged on the path as written (links inside the root, which datasets are often assembled from, are followed).
+  for (const std::string& candidate : candidates) {
+    const fs::path normal = fs::path(candidate).lexically_normal();
+    if (normal.is_absolute() || (!normal.empty() && *normal.begin() == "..")) {
+      AddReject(batch, file.path, 0, code::kPathOutsideRoot,
+                "the image path " + candidate + " of " + record->image.id + " leaves the dataset root", "",
+                object_count);
+      return false;
+    }
+  }
   std::string found;
   std::error_code ec;
   for (const std::string& candidate : candidates) {

@@ -28,6 +28,7 @@ inline constexpr const char* kOutOfBounds = "OUT_OF_BOUNDS";
 inline constexpr const char* kDegenerateBox = "DEGENERATE_BOX";
 inline constexpr const char* kInvalidQuad = "INVALID_QUAD";
 inline constexpr const char* kMissingImage = "MISSING_IMAGE";
+inline constexpr const char* kPathOutsideRoot = "PATH_OUTSIDE_ROOT";
 inline constexpr const char* kUnreadableImage = "UNREADABLE_IMAGE";
 inline constexpr const char* kSizeMismatch = "SIZE_MISMATCH";
 inline constexpr const char* kBadXml = "BAD_XML";
@@ -52,7 +53,12 @@ size_t SplitTokens(std::string_view line, std::string_view* tokens, size_t max);
 // Every regular file under `root` whose name ends with `extension` (case-insensitive), relative, sorted, with
 // "/" separators. Folders named in `skip_dirs` are not entered. Links to folders are followed, but each folder
 // (by device and inode) is entered once: a link loop lists its files once, under the first path reached.
-Result<std::vector<std::string>> ListFilesWithExtension(const std::string& root, const std::string& extension,
+// `progress` (may be empty) is called after each folder is entered (ReaderContext::listing_progress).
+Result<std::vector<std::string>> ListFilesWithExtension(
+    const std::string& root, const std::string& extension, const std::vector<std::string>& skip_dirs = {},
+    const std::function<void(int64_t folders, int64_t files)>& progress = {});
+// The same under ctx.root, reporting to ctx.listing_progress.
+Result<std::vector<std::string>> ListFilesWithExtension(const ReaderContext& ctx, const std::string& extension,
                                                         const std::vector<std::string>& skip_dirs = {});
 
 // One SourceFile (split "all") per file under ctx.root ending with `extension`, for formats whose whole dataset

@@ -27,7 +27,7 @@ class DiorReader : public FormatReader {
       }
     }
     auto xmls = ListFilesWithExtension(folder.empty() ? ctx.root : JoinPath(ctx.root, folder), ".xml",
-                                       {"Oriented Bounding Boxes", "Horizontal Bounding Boxes"});
+                                       {"Oriented Bounding Boxes", "Horizontal Bounding Boxes"}, ctx.listing_progress);
     if (!xmls.ok()) return xmls.status();
     if (xmls->empty()) return NotFound("no DIOR annotation XML under " + ctx.root);
     auto split_of = ReadImageSets(JoinPath(ctx.root, "ImageSets/Main"));

@@ -21,7 +21,7 @@ constexpr const char* kSplitFileMarker = "split-file";
 class DiorRsvgReader : public FormatReader {
  public:
   Result<std::vector<SourceFile>> ListFiles(const ReaderContext& ctx) const override {
-    auto xmls = ListFilesWithExtension(JoinPath(ctx.root, "Annotations"), ".xml");
+    auto xmls = ListFilesWithExtension(JoinPath(ctx.root, "Annotations"), ".xml", {}, ctx.listing_progress);
     if (!xmls.ok()) return xmls.status();
     if (xmls->empty()) return NotFound("no DIOR-RSVG Annotations/*.xml under " + ctx.root);
     // Global object indices need every file's object count, in path order, before any file is read.

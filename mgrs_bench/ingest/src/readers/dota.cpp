@@ -84,7 +84,7 @@ Status ReadMeta(const ReaderContext& ctx, const SourceFile& file, Header* header
 class DotaReader : public FormatReader {
  public:
   Result<std::vector<SourceFile>> ListFiles(const ReaderContext& ctx) const override {
-    auto all = ListFilesWithExtension(ctx.root, ".txt");
+    auto all = ListFilesWithExtension(ctx, ".txt");
     if (!all.ok()) return all.status();
     // v2.0 keeps gsd/source/date in meta/<stem>.txt beside the labels: index them by stem, list the rest.
     std::unordered_map<std::string, std::string> meta_by_stem;

@@ -12,7 +12,7 @@ namespace {
 class Fair1mReader : public FormatReader {
  public:
   Result<std::vector<SourceFile>> ListFiles(const ReaderContext& ctx) const override {
-    auto xmls = ListFilesWithExtension(ctx.root, ".xml");
+    auto xmls = ListFilesWithExtension(ctx, ".xml");
     if (!xmls.ok()) return xmls.status();
     std::vector<SourceFile> out;
     for (const std::string& path : *xmls) {

@@ -17,7 +17,7 @@ constexpr std::array<const char*, 10> kClasses = {
 class NwpuVhrReader : public FormatReader {
  public:
   Result<std::vector<SourceFile>> ListFiles(const ReaderContext& ctx) const override {
-    auto txts = ListFilesWithExtension(ctx.root, ".txt");
+    auto txts = ListFilesWithExtension(ctx, ".txt");
     if (!txts.ok()) return txts.status();
     std::vector<SourceFile> out;
     for (const std::string& path : *txts) {
@@ -27,7 +27,7 @@ class NwpuVhrReader : public FormatReader {
     }
     if (out.empty()) {
       // The COCO re-annotation instead.
-      auto jsons = ListFilesWithExtension(ctx.root, ".json");
+      auto jsons = ListFilesWithExtension(ctx, ".json");
       if (!jsons.ok()) return jsons.status();
       for (const std::string& path : *jsons) out.push_back(SourceFile{path, CocoSplit(path), "", "", 0});
     }

@@ -32,7 +32,7 @@ std::unordered_map<int64_t, const nlohmann::json*> ById(const nlohmann::json& ar
 class RsvqaReader : public FormatReader {
  public:
   Result<std::vector<SourceFile>> ListFiles(const ReaderContext& ctx) const override {
-    auto jsons = ListFilesWithExtension(ctx.root, kQuestionsSuffix);
+    auto jsons = ListFilesWithExtension(ctx, kQuestionsSuffix);
     if (!jsons.ok()) return jsons.status();
     std::vector<SourceFile> out;
     for (const std::string& path : *jsons) {

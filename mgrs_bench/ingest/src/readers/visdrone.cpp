@@ -18,7 +18,7 @@ constexpr std::array<const char*, 12> kCategories = {
 class VisDroneReader : public FormatReader {
  public:
   Result<std::vector<SourceFile>> ListFiles(const ReaderContext& ctx) const override {
-    auto txts = ListFilesWithExtension(ctx.root, ".txt");
+    auto txts = ListFilesWithExtension(ctx, ".txt");
     if (!txts.ok()) return txts.status();
     std::vector<SourceFile> out;
     for (const std::string& path : *txts) {

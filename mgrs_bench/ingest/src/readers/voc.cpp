@@ -177,7 +177,7 @@ class VocDetectionReader : public FormatReader {
   explicit VocDetectionReader(const char* format) : format_(format) {}
 
   Result<std::vector<SourceFile>> ListFiles(const ReaderContext& ctx) const override {
-    auto xmls = ListFilesWithExtension(ctx.root, ".xml");
+    auto xmls = ListFilesWithExtension(ctx, ".xml");
     if (!xmls.ok()) return xmls.status();
     std::map<std::string, std::map<std::string, std::string>> splits_by_top;
     std::vector<SourceFile> out;

@@ -153,7 +153,7 @@ class UnitImages {
 class VrsbenchReader : public FormatReader {
  public:
   Result<std::vector<SourceFile>> ListFiles(const ReaderContext& ctx) const override {
-    auto jsons = ListFilesWithExtension(ctx.root, ".json");
+    auto jsons = ListFilesWithExtension(ctx, ".json");
     if (!jsons.ok()) return jsons.status();
     // Folder -> the unit's file (the referring file if the folder has one, else the first eval file).
     std::map<std::string, std::string> unit_of_folder;

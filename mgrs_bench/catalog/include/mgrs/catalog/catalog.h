@@ -195,6 +195,11 @@ class Catalog {
   // kNotFound when the file is missing. Both fail with kFailedPrecondition when the file's schema is newer than
   // this build, and kCorruption when it is not a catalog.
   static Result<std::unique_ptr<Catalog>> Open(const std::string& path, Mode mode = Mode::kReadWrite);
+  // Rolls back the transaction a killed bulk load left in a hot rollback journal, as the next writer would: the
+  // catalog returns to its last commit. A kReadOnly open refuses such a catalog; `mgrs catalog verify` calls this
+  // first, since checking a catalog after a crash is what it is for. Does nothing when there is no journal or the
+  // catalog or its folder may not be written (the read-only open then says what to do).
+  static Status RollBackInterrupted(const std::string& path);
   ~Catalog();
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;

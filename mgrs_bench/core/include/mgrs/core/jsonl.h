@@ -14,12 +14,15 @@ namespace mgrs {
 
 // Reads a JSONL file one line at a time. Empty (or all-blank) lines are skipped; CRLF and a UTF-8 BOM are
 // accepted. A bad line becomes a Diagnostic (codes: BAD_JSON, INVALID_UTF8, TOO_DEEP, TRUNCATED_LINE) and reading
-// goes on.
+// goes on. A line longer than `max_line_bytes` is a LINE_TOO_LONG diagnostic, read past without being kept.
 class JsonlReader {
  public:
   enum class Outcome { kValue, kBadLine, kEnd };
 
-  static Result<JsonlReader> Open(const std::string& path);
+  // No record of ours comes near this; a longer line is a file with no line ends or a runaway writer.
+  static constexpr size_t kMaxLineBytes = size_t{64} << 20;
+
+  static Result<JsonlReader> Open(const std::string& path, size_t max_line_bytes = kMaxLineBytes);
 
   // kValue: *value holds the next line's JSON. kBadLine: *bad describes the line. kEnd: no more lines, or a read
   // error (check status()).
@@ -29,8 +32,9 @@ class JsonlReader {
   const std::string& path() const { return lines_.path(); }
 
  private:
-  explicit JsonlReader(LineReader lines) : lines_(std::move(lines)) {}
+  JsonlReader(LineReader lines, size_t max_line_bytes) : lines_(std::move(lines)), max_line_bytes_(max_line_bytes) {}
   LineReader lines_;
+  size_t max_line_bytes_;
   std::string line_;
 };
 

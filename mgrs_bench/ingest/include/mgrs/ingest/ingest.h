@@ -39,6 +39,8 @@ struct IngestOptions {
   catalog::BulkWriterOptions writer;
   // Called on the writer thread after each stored file; may be empty.
   std::function<void(const IngestProgress&)> progress;
+  // Called while the dataset is listed, after each folder (ReaderContext::listing_progress); may be empty.
+  std::function<void(int64_t folders, int64_t files)> listing_progress;
 };
 
 struct IngestSummary {

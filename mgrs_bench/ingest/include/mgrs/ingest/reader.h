@@ -2,6 +2,8 @@
 // registers them. Readers turn annotation files into catalog batches; they never touch the database.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_set>
@@ -32,6 +34,9 @@ struct ReaderContext {
   std::unordered_set<std::string> known_class_keys;  // from the manifest version; empty = every class known
   UnknownClassPolicy unknown_class = UnknownClassPolicy::kKeep;
   OutOfBoundsPolicy out_of_bounds = OutOfBoundsPolicy::kClamp;
+  // Called by the listing after each folder with the folders entered and matching files found so far (may be
+  // empty): a tree of a million files takes minutes to list, and a listing that reports nothing looks hung.
+  std::function<void(int64_t folders, int64_t files)> listing_progress;
 };
 
 class FormatReader {

@@ -42,6 +42,11 @@ struct Subcommand {
   std::function<int(int argc, const char* const* argv)> run;  // argv[0] is "<tool> <name>"
 };
 
+// Called first by every tool (RunSubcommand calls it): a write past a file-size limit (`ulimit -f`) then fails
+// with EFBIG and is reported with its file like any other failed write, its temporary file removed, instead of
+// SIGXFSZ killing the process and leaving the temporary file behind.
+void PrepareProcess();
+
 // Dispatches argv[1] to its subcommand; prints the table on --help or no arguments, the version on --version.
 int RunSubcommand(int argc, const char* const* argv, const std::string& tool, const std::string& summary,
                   const std::vector<Subcommand>& commands);

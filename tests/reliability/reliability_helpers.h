@@ -1,0 +1,38 @@
+// Helpers of the reliability tests: the tools' paths, a generated demo dataset, running a tool under a file-size
+// limit or in the background to kill it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace mgrs::reliability {
+
+std::string Mgrs();
+std::string MgrsScore();
+
+// Renders `mgrs demo-data` (64-pixel images, seed 5) into <scratch>/demo at `scale`; returns the folder. Fails the
+// test (and returns "") when the tool fails.
+std::string MakeDemoSet(const std::string& scratch, double scale);
+
+// A manifest for the demo's DOTA set that publishes no counts, so that `mgrs catalog verify` checks what holds
+// for a partly ingested catalog too (integrity, format, version, splits, the manifest's checksum); written to
+// <dir>/demo-dota.json.
+std::string WriteCountlessDotaManifest(const std::string& dir);
+
+// The `mgrs ingest` command line for the demo's DOTA set.
+std::string IngestDemoDota(const std::string& demo, const std::string& catalog, const std::string& manifest);
+
+// Runs a shell command whose files may not grow past `max_bytes` (ulimit -f, rounded down to 512-byte blocks):
+// a write past it fails with EFBIG, as on a full disk. Returns the exit status; stdout+stderr in *output.
+int RunWithFileSizeLimit(const std::string& command, long max_bytes, std::string* output);
+
+// Starts `command` (through /bin/sh, exec'd so the pid is the tool's) with its output discarded.
+pid_t StartInBackground(const std::string& command);
+
+std::string Slurp(const std::string& path);
+// Files in `dir` whose names hold ".tmp." (AtomicFileWriter's temporary files).
+std::vector<std::string> TemporaryFilesIn(const std::string& dir);
+
+}  // namespace mgrs::reliability
