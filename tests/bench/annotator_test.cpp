@@ -4,12 +4,19 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "bench_helpers.h"
 #include "mgrs/bench/bench.h"
@@ -196,6 +203,102 @@ TEST(BenchAnnotatorTest, ABadEndpointIsRefused) {
   options.openai.endpoint = "ftp://example";
   EXPECT_EQ(RunBuild(options).status().code(), StatusCode::kInvalidArgument);
 }
+
+#ifdef MGRS_TOOL_SKYMOE
+// Our own server, not a stand-in: `skymoe serve` on loopback with a tiny model from `skymoe init`, started as a
+// child process on a free port (read from its first line), asked through the annotator, stopped with SIGTERM.
+class SkymoeServe {
+ public:
+  explicit SkymoeServe(const std::string& checkpoint) {
+    int out[2];
+    if (::pipe(out) != 0) throw std::runtime_error("pipe");
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(out[1], 1);
+      ::close(out[0]);
+      ::execl(MGRS_TOOL_SKYMOE, MGRS_TOOL_SKYMOE, "serve", "--checkpoint", checkpoint.c_str(), "--port", "0",
+              "--threads", "1", "--quiet", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    FILE* lines = ::fdopen(out[0], "r");
+    char buffer[512] = {0};
+    const std::string first = std::fgets(buffer, sizeof(buffer), lines) != nullptr ? buffer : "";
+    std::fclose(lines);
+    const auto at = first.rfind(':');  // "skymoe serve: serving NAME on http://127.0.0.1:PORT"
+    if (first.find("serving") == std::string::npos || at == std::string::npos) {
+      throw std::runtime_error("skymoe serve did not start: " + first);
+    }
+    endpoint_ = "http://127.0.0.1:" + std::to_string(std::stoi(first.substr(at + 1)));
+    model_ = first.substr(first.find("serving ") + 8, first.find(" on ") - first.find("serving ") - 8);
+  }
+  ~SkymoeServe() {
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+  const std::string& endpoint() const { return endpoint_; }
+  const std::string& model() const { return model_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::string endpoint_, model_;
+};
+
+TEST(BenchAnnotatorTest, SkymoeServeAnswersTheAnnotatorAndARerunAsksNothing) {
+  const std::string scratch = mgrs::testing::ScratchDir("bench-openai-skymoe");
+  // Enough distinct words (two-syllable made-up names) for the tiny config's 1,024-piece tokenizer.
+  const std::vector<std::string> syllables = {"ka", "lo", "mi", "ne", "su", "ta", "ri", "po",  "ve", "du",
+                                              "ga", "hi", "jo", "be", "fu", "ze", "wa", "qui", "xo", "yel"};
+  std::string samples;
+  for (size_t i = 0; i < 400; ++i) {
+    const std::string word = syllables[i % 20] + syllables[(i / 20) % 20] + syllables[(i * 7) % 20];
+    samples += json{{"id", "s" + std::to_string(i)},
+                    {"task", "caption"},
+                    {"image", "a.png"},
+                    {"conversations",
+                     {{{"from", "human"}, {"value", "<image>\nDescribe the " + word + " scene."}},
+                      {{"from", "gpt"}, {"value", "A " + word + " next to " + syllables[i % 7] + word + "."}}}},
+                    {"gt", {{"references", {"a " + word}}}}}
+                   .dump() +
+               "\n";
+  }
+  const std::string data = testing::WriteText(scratch, "samples.jsonl", samples);
+  std::string output;
+  ASSERT_EQ(mgrs::testing::RunCommand(std::string(MGRS_TOOL_SKYMOE) + " init --config " + MGRS_MANIFEST_DIR +
+                                          "/models/skymoe-tiny.json --data " + data + " --out " + scratch + "/ckpt",
+                                      &output),
+            0)
+      << output;
+  SkymoeServe serve(scratch + "/ckpt");
+  const std::string path = testing::FreshCatalog(scratch);
+  BuildOptions options = testing::Options(scratch, path, kFourItems);
+  options.annotator = "openai";
+  options.openai.endpoint = serve.endpoint();
+  options.openai.model = serve.model();
+  options.openai.timeout_seconds = 60;  // a CPU model on a shared machine
+  options.openai.requests_per_second = 0;
+  auto first = RunBuild(options);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_TRUE(first->failures.empty()) << first->failures.front();
+  EXPECT_EQ(first->requests, 4);
+  auto catalog = catalog::Catalog::Open(path);
+  ASSERT_TRUE(catalog.ok());
+  auto items = (*catalog)->BenchItems();
+  ASSERT_TRUE(items.ok());
+  ASSERT_EQ(items->size(), 4u);
+  for (const auto& item : *items) {
+    EXPECT_EQ(item.annotator, "openai:" + serve.model());
+    EXPECT_EQ(item.status, "pending");
+    EXPECT_TRUE(item.annotation_error.empty()) << item.annotation_error;
+  }
+  catalog->reset();
+  auto second = RunBuild(options);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->requests, 0);
+  EXPECT_EQ(second->cache_hits, 4);
+}
+#endif
 
 }  // namespace
 }  // namespace mgrs::bench
