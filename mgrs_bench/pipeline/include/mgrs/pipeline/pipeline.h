@@ -35,8 +35,8 @@ struct StageOutcome {
 
 struct PipelineReport {
   std::vector<StageOutcome> stages;
-  std::string report_path;        // DIR/report.json
-  nlohmann::json report;          // its content: scores of the model and of each baseline, targets, timings
+  std::string report_path;  // DIR/report.json
+  nlohmann::json report;    // its content: scores of the model and of each baseline, targets, timings
   int targets_met = 0, targets_total = 0;
 };
 
