@@ -9,32 +9,16 @@
 #include <nlohmann/json.hpp>
 
 #include "mgrs/core/files.h"
+#include "mgrs/core/json_config.h"
 
 namespace mgrs::bench {
 namespace {
 
 using nlohmann::json;
 
-struct ConfigError {
-  std::string message;
-};
-
-void OnlyKeys(const json& object, const std::string& where, const std::set<std::string>& allowed) {
-  if (!object.is_object()) throw ConfigError{where + ": expected an object"};
-  for (const auto& item : object.items()) {
-    if (!allowed.count(item.key())) throw ConfigError{where + ": unknown key \"" + item.key() + "\""};
-  }
-}
-
-template <typename T>
-void Read(const json& object, const std::string& key, const std::string& where, T* out) {
-  if (!object.contains(key)) return;
-  try {
-    *out = object.at(key).get<T>();
-  } catch (const json::exception&) {
-    throw ConfigError{where + "." + key + ": wrong type"};
-  }
-}
+using json_config::ConfigError;
+using json_config::OnlyKeys;
+using json_config::Read;
 
 TaskConfig ReadTask(const std::string& task, const json& j) {
   const std::string where = "tasks." + task;

@@ -2,10 +2,10 @@
 #include "config.h"
 
 #include <filesystem>
-#include <map>
 #include <set>
 
 #include "mgrs/core/files.h"
+#include "mgrs/core/json_config.h"
 #include "mgrs/core/jsonl.h"
 
 namespace mgrs::pipeline {
@@ -14,10 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// Throws on the first problem; LoadPipelineConfig turns it into a Status naming the file and the key.
-struct ConfigError {
-  std::string message;
-};
+using json_config::ConfigError;  // thrown on the first problem; LoadPipelineConfig adds the file
 
 // Reads the keys of one object into fields; a key that is not listed is an error.
 class Section {
@@ -28,12 +25,7 @@ class Section {
   template <typename T>
   Section& Read(const std::string& key, T* out) {
     known_.insert(key);
-    if (!object_.contains(key)) return *this;
-    try {
-      *out = object_.at(key).get<T>();
-    } catch (const json::exception&) {
-      throw ConfigError{where_ + "." + key + ": wrong type"};
-    }
+    json_config::Read(object_, key, where_, out);
     return *this;
   }
   // A path, made absolute against `base` (the config's folder); it must exist.
