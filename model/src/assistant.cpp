@@ -12,7 +12,7 @@
 
 #include "mgrs/core/files.h"
 #include "mgrs/core/jsonl.h"
-#include "mgrs/core/sample.h"
+#include "mgrs/core/sample_file.h"
 #include "mgrs/core/text.h"
 #include "mgrs/model/moe.h"
 #include "mgrs/model/preprocess.h"
@@ -89,43 +89,33 @@ struct PendingSample {
 
 Result<EvaluationReport> RunEvaluation(const EvaluationOptions& options) {
   if (options.batch_size < 1) return InvalidArgument("batch size must be at least 1");
-  auto reader = JsonlReader::Open(options.bench_path);
-  if (!reader.ok()) return reader.status();
   EvaluationReport report;
   // Read everything first: the whole benchmark is small next to the model, and batches are formed per task.
   std::map<Task, std::vector<PendingSample>> by_task;
   size_t count = 0;
-  nlohmann::json value;
-  Diagnostic bad;
-  for (;;) {
-    const auto outcome = reader->Next(&value, &bad);
-    if (outcome == JsonlReader::Outcome::kEnd) break;
+  auto reject = [&](int64_t line, const std::string& code, const std::string& message) {
+    report.rejected.push_back(MakeDiagnostic(options.bench_path, line, code, message));
+  };
+  auto add = [&](Sample&& sample, int64_t line) {
     ++report.read;
-    if (outcome == JsonlReader::Outcome::kBadLine) {
-      report.rejected.push_back(bad);
-      continue;
+    PendingSample pending{count, line, sample.id, {}};
+    pending.question.text = sample.Question();
+    if (!ResolveInsideRoot(options.image_root, sample.image, &pending.question.image_path)) {
+      reject(line, "IMAGE_OUTSIDE_ROOT", "image path \"" + sample.image + "\" leaves the image root");
+    } else if (!std::filesystem::is_regular_file(pending.question.image_path)) {
+      reject(line, "MISSING_IMAGE", "no image at " + pending.question.image_path);
+    } else {
+      ++count;
+      by_task[sample.task].push_back(std::move(pending));
     }
-    auto sample = SampleFromJson(value);
-    if (!sample.ok()) {
-      report.rejected.push_back(MakeDiagnostic(options.bench_path, reader->line_number(), "BAD_SAMPLE",
-                                               sample.status().message(), DumpJson(value)));
-      continue;
-    }
-    PendingSample pending{count++, reader->line_number(), sample->id, {}};
-    pending.question.text = sample->Question();
-    if (!ResolveInsideRoot(options.image_root, sample->image, &pending.question.image_path)) {
-      report.rejected.push_back(MakeDiagnostic(options.bench_path, pending.line, "IMAGE_OUTSIDE_ROOT",
-                                               "image path \"" + sample->image + "\" leaves --image-root"));
-      continue;
-    }
-    if (!std::filesystem::is_regular_file(pending.question.image_path)) {
-      report.rejected.push_back(MakeDiagnostic(options.bench_path, pending.line, "MISSING_IMAGE",
-                                               "no image at " + pending.question.image_path));
-      continue;
-    }
-    by_task[sample->task].push_back(std::move(pending));
-  }
-  MGRS_RETURN_IF_ERROR(reader->status());
+    return Status::Ok();
+  };
+  auto bad = [&](const Diagnostic& diagnostic) {
+    ++report.read;
+    report.rejected.push_back(diagnostic);
+    return Status::Ok();
+  };
+  MGRS_RETURN_IF_ERROR(ForEachSample(options.bench_path, add, bad));
 
   auto assistant = Assistant::Load(options.checkpoint_dir, options.run);
   if (!assistant.ok()) return assistant.status();

@@ -8,8 +8,7 @@
 
 #include <torch/torch.h>
 
-#include "mgrs/core/jsonl.h"
-#include "mgrs/core/sample.h"
+#include "mgrs/core/sample_file.h"
 #include "mgrs/model/checkpoint.h"
 #include "mgrs/model/config.h"
 #include "mgrs/model/keys.h"
@@ -33,32 +32,22 @@ std::string WithoutImagePlaceholder(std::string text) {
 // without the system line.
 Result<std::vector<std::string>> ConversationTexts(const std::string& path, ConversationStyle style,
                                                    InitReport* report) {
-  auto reader = JsonlReader::Open(path);
-  if (!reader.ok()) return reader.status();
   std::vector<std::string> texts;
-  nlohmann::json value;
-  Diagnostic bad;
-  for (;;) {
-    const auto outcome = reader->Next(&value, &bad);
-    if (outcome == JsonlReader::Outcome::kEnd) break;
-    if (outcome == JsonlReader::Outcome::kBadLine) {
-      ++report->bad_lines;
-      continue;
-    }
-    auto sample = SampleFromJson(value);
-    if (!sample.ok()) {
-      ++report->bad_lines;
-      continue;
-    }
+  auto add = [&](Sample&& sample, int64_t) {
     std::string text(SystemPrompt(style));
-    for (const auto& turn : sample->conversations) {
+    for (const auto& turn : sample.conversations) {
       text += turn.from == "human" ? " USER: " : " ASSISTANT: ";
       text += WithoutImagePlaceholder(turn.value);
     }
     texts.push_back(std::move(text));
     ++report->samples;
-  }
-  if (!reader->status().ok()) return reader->status();
+    return Status::Ok();
+  };
+  auto skip = [&](const Diagnostic&) {
+    ++report->bad_lines;
+    return Status::Ok();
+  };
+  MGRS_RETURN_IF_ERROR(ForEachSample(path, add, skip));
   if (texts.empty()) return InvalidArgument(path + ": no sample with a conversation to train a tokenizer on");
   return texts;
 }

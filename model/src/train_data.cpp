@@ -11,8 +11,7 @@
 #include <random>
 #include <thread>
 
-#include "mgrs/core/jsonl.h"
-#include "mgrs/core/sample.h"
+#include "mgrs/core/sample_file.h"
 #include "mgrs/model/preprocess.h"
 #include "mgrs/model/tokenizer.h"
 
@@ -59,6 +58,65 @@ int64_t Positions(const std::vector<int>& ids, size_t count, int image_tokens) {
   return positions;
 }
 
+// Turns one Sample into an example of *set, or records in its report why the sample is left out.
+void AddExample(const Tokenizer& tokenizer, const DataOptions& options, const Sample& sample, int64_t line,
+                TrainingSet* set) {
+  DataReport* report = &set->report;
+  auto reject = [&](const std::string& code, const std::string& message) {
+    report->rejected.push_back(MakeDiagnostic(options.data_path, line, code, message));
+  };
+  TrainExample example{sample.id, line, "", {}, {}, 0};
+  if (!sample.image.empty()) {
+    if (!ResolveInsideRoot(options.image_root, sample.image, &example.image_path)) {
+      reject("IMAGE_OUTSIDE_ROOT", "image path \"" + sample.image + "\" leaves the image root");
+      return;
+    }
+    if (!std::filesystem::is_regular_file(example.image_path)) {
+      reject("MISSING_IMAGE", sample.id + ": no image at " + example.image_path);
+      return;
+    }
+  }
+  auto turns = ToTurns(sample);
+  if (!turns.ok()) {
+    reject("BAD_SAMPLE", sample.id + ": " + turns.status().message());
+    return;
+  }
+  if (!example.image_path.empty() && turns->front().user.find(kImagePlaceholder) == std::string::npos) {
+    turns->front().user = std::string(kImagePlaceholder) + "\n" + turns->front().user;
+  }
+  auto tokenized = TokenizeConversation(tokenizer, options.style, *turns);
+  if (!tokenized.ok()) {
+    reject("BAD_SAMPLE", sample.id + ": " + tokenized.status().message());
+    return;
+  }
+  example.ids = std::move(tokenized->ids);
+  example.labels = std::move(tokenized->labels);
+  example.length = Positions(example.ids, example.ids.size(), options.image_tokens);
+  if (options.max_length > 0 && example.length > options.max_length) {
+    if (options.overlong == Overlong::kSkip) {
+      ++report->skipped_overlong;
+      return;
+    }
+    size_t keep = example.ids.size();
+    while (keep > 0 && Positions(example.ids, keep, options.image_tokens) > options.max_length) --keep;
+    example.ids.resize(keep);
+    example.labels.resize(keep);
+    example.length = Positions(example.ids, keep, options.image_tokens);
+    ++report->truncated;
+  }
+  const bool has_image = std::count(example.ids.begin(), example.ids.end(), kImageTokenIndex) > 0;
+  if (has_image != !example.image_path.empty()) {
+    reject("NO_ROOM", sample.id + ": the image does not fit in " + std::to_string(options.max_length) +
+                          " positions (or the sample has more than one)");
+    return;
+  }
+  if (std::all_of(example.labels.begin(), example.labels.end(), [](int l) { return l == kIgnoreIndex; })) {
+    reject("NO_LABELS", sample.id + ": no answer token left to train on");
+    return;
+  }
+  set->examples.push_back(std::move(example));
+}
+
 }  // namespace
 
 int64_t DataReport::Count(const std::string& code) const {
@@ -66,82 +124,20 @@ int64_t DataReport::Count(const std::string& code) const {
 }
 
 Result<TrainingSet> ReadTrainingSet(const Tokenizer& tokenizer, const DataOptions& options) {
-  auto reader = JsonlReader::Open(options.data_path);
-  if (!reader.ok()) return reader.status();
   TrainingSet set;
   set.path = options.data_path;
-  auto& report = set.report;
-  auto reject = [&](const std::string& code, const std::string& message) {
-    report.rejected.push_back(MakeDiagnostic(options.data_path, reader->line_number(), code, message));
+  auto add = [&](Sample&& sample, int64_t line) {
+    ++set.report.read;
+    AddExample(tokenizer, options, sample, line, &set);
+    return Status::Ok();
   };
-  nlohmann::json value;
-  Diagnostic bad;
-  for (;;) {
-    const auto outcome = reader->Next(&value, &bad);
-    if (outcome == JsonlReader::Outcome::kEnd) break;
-    ++report.read;
-    if (outcome == JsonlReader::Outcome::kBadLine) {
-      report.rejected.push_back(bad);
-      continue;
-    }
-    auto sample = SampleFromJson(value);
-    if (!sample.ok()) {
-      reject("BAD_SAMPLE", sample.status().message());
-      continue;
-    }
-    TrainExample example{sample->id, reader->line_number(), "", {}, {}, 0};
-    if (!sample->image.empty()) {
-      if (!ResolveInsideRoot(options.image_root, sample->image, &example.image_path)) {
-        reject("IMAGE_OUTSIDE_ROOT", "image path \"" + sample->image + "\" leaves the image root");
-        continue;
-      }
-      if (!std::filesystem::is_regular_file(example.image_path)) {
-        reject("MISSING_IMAGE", sample->id + ": no image at " + example.image_path);
-        continue;
-      }
-    }
-    auto turns = ToTurns(*sample);
-    if (!turns.ok()) {
-      reject("BAD_SAMPLE", sample->id + ": " + turns.status().message());
-      continue;
-    }
-    if (!example.image_path.empty() && turns->front().user.find(kImagePlaceholder) == std::string::npos) {
-      turns->front().user = std::string(kImagePlaceholder) + "\n" + turns->front().user;
-    }
-    auto tokenized = TokenizeConversation(tokenizer, options.style, *turns);
-    if (!tokenized.ok()) {
-      reject("BAD_SAMPLE", sample->id + ": " + tokenized.status().message());
-      continue;
-    }
-    example.ids = std::move(tokenized->ids);
-    example.labels = std::move(tokenized->labels);
-    example.length = Positions(example.ids, example.ids.size(), options.image_tokens);
-    if (options.max_length > 0 && example.length > options.max_length) {
-      if (options.overlong == Overlong::kSkip) {
-        ++report.skipped_overlong;
-        continue;
-      }
-      size_t keep = example.ids.size();
-      while (keep > 0 && Positions(example.ids, keep, options.image_tokens) > options.max_length) --keep;
-      example.ids.resize(keep);
-      example.labels.resize(keep);
-      example.length = Positions(example.ids, keep, options.image_tokens);
-      ++report.truncated;
-    }
-    const bool has_image = std::count(example.ids.begin(), example.ids.end(), kImageTokenIndex) > 0;
-    if (has_image != !example.image_path.empty()) {
-      reject("NO_ROOM", sample->id + ": the image does not fit in " + std::to_string(options.max_length) +
-                            " positions (or the sample has more than one)");
-      continue;
-    }
-    if (std::all_of(example.labels.begin(), example.labels.end(), [](int l) { return l == kIgnoreIndex; })) {
-      reject("NO_LABELS", sample->id + ": no answer token left to train on");
-      continue;
-    }
-    set.examples.push_back(std::move(example));
-  }
-  MGRS_RETURN_IF_ERROR(reader->status());
-  report.used = static_cast<int64_t>(set.examples.size());
+  auto bad = [&](const Diagnostic& diagnostic) {
+    ++set.report.read;
+    set.report.rejected.push_back(diagnostic);
+    return Status::Ok();
+  };
+  MGRS_RETURN_IF_ERROR(ForEachSample(options.data_path, add, bad));
+  set.report.used = static_cast<int64_t>(set.examples.size());
   if (set.examples.empty()) return InvalidArgument(options.data_path + ": no usable training sample");
   return set;
 }

@@ -5,29 +5,21 @@
 #include <vector>
 
 #include "mgrs/core/jsonl.h"
-#include "mgrs/core/sample.h"
+#include "mgrs/core/sample_file.h"
 
 namespace mgrs::pipeline {
 namespace {
 
 // Our own files: a bad line is an error, not a reject.
 Result<std::vector<Sample>> ReadSamples(const std::string& path) {
-  auto reader = JsonlReader::Open(path);
-  if (!reader.ok()) return reader.status();
   std::vector<Sample> samples;
-  nlohmann::json value;
-  Diagnostic bad;
-  for (;;) {
-    const auto outcome = reader->Next(&value, &bad);
-    if (outcome == JsonlReader::Outcome::kEnd) break;
-    if (outcome == JsonlReader::Outcome::kBadLine) return ParseError(bad.ToString());
-    auto sample = SampleFromJson(value);
-    if (!sample.ok()) {
-      return ParseError(path + ":" + std::to_string(reader->line_number()) + ": " + sample.status().message());
-    }
-    samples.push_back(std::move(*sample));
-  }
-  if (!reader->status().ok()) return reader->status();
+  MGRS_RETURN_IF_ERROR(ForEachSample(
+      path,
+      [&](Sample&& sample, int64_t) {
+        samples.push_back(std::move(sample));
+        return Status::Ok();
+      },
+      [](const Diagnostic& bad) { return ParseError(bad.ToString()); }));
   return samples;
 }
 
