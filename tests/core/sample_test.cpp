@@ -7,6 +7,7 @@
 
 #include "mgrs/core/files.h"
 #include "mgrs/core/jsonl.h"
+#include "mgrs/core/sample_file.h"
 #include "test_support.h"
 
 namespace mgrs {
@@ -114,6 +115,40 @@ TEST(SampleTest, AGroundTruthBoxPartlyOutsideTheImageIsKept) {
       R"({"id":"a","task":"grounding","image_size":[200,100],"gt":{"boxes":[[190,90,230,120],[-20,-10,5,5]]}})"));
   ASSERT_TRUE(sample.ok()) << sample.status().ToString();
   EXPECT_EQ(std::get<GroundingTruth>(sample->gt).boxes.size(), 2u);
+}
+
+// ForEachSample hands over each Sample with its line, each bad line as a diagnostic, and stops at a callback's error.
+TEST(SampleFileTest, SamplesAndBadLinesComeInFileOrderWithTheirLines) {
+  auto lines = LineReader::Open(testing::FixtureFile("core/samples/examples.jsonl"));
+  ASSERT_TRUE(lines.ok());
+  std::string good;
+  ASSERT_TRUE(lines->Next(&good));
+  const std::string path = testing::ScratchDir("sample_file") + "/samples.jsonl";
+  std::ofstream(path) << good << "\n{\"id\": \n"
+                      << "{\"id\": \"x\", \"task\": \"poem\"}\n\n"
+                      << good << "\n";
+  std::vector<std::string> seen;
+  auto on_sample = [&](Sample&& sample, int64_t line) {
+    seen.push_back(std::to_string(line) + " " + sample.id);
+    return Status::Ok();
+  };
+  auto on_bad = [&](const Diagnostic& bad) {
+    seen.push_back(std::to_string(bad.line) + " " + bad.code);
+    return Status::Ok();
+  };
+  ASSERT_TRUE(ForEachSample(path, on_sample, on_bad).ok());
+  const std::string id = SampleFromJson(nlohmann::json::parse(good))->id;
+  EXPECT_EQ(seen, (std::vector<std::string>{"1 " + id, "2 BAD_JSON", "3 BAD_SAMPLE", "5 " + id}));
+
+  seen.clear();
+  const Status stopped =
+      ForEachSample(path, on_sample, [](const Diagnostic& bad) { return ParseError(bad.ToString()); });
+  EXPECT_EQ(stopped.code(), StatusCode::kParseError);
+  EXPECT_NE(stopped.message().find(path + ":2"), std::string::npos) << stopped.message();
+  EXPECT_EQ(seen.size(), 1u);  // the sample after the bad line was not read
+  const Status missing = ForEachSample(path + ".missing", on_sample, on_bad);
+  EXPECT_FALSE(missing.ok());
+  EXPECT_NE(missing.message().find(path + ".missing"), std::string::npos) << missing.message();
 }
 
 TEST(PredictionTest, AcceptsTheKeyNamesOfPublishedEvaluationScripts) {
