@@ -233,17 +233,16 @@ Result<std::string> LatestCheckpoint(const std::string& out_dir) {
 }
 
 void RemoveStaleTemporaries(const std::string& out_dir) {
+  std::vector<fs::path> stale;  // listed first: removing entries while iterating a folder may skip others
   std::error_code error;
   for (fs::directory_iterator it(out_dir, error), end; !error && it != end; it.increment(error)) {
     const std::string name = it->path().filename().string();
     const bool checkpoint = name.rfind(".step-", 0) == 0 && name.size() > 4 && name.substr(name.size() - 4) == ".tmp";
     // AtomicFileWriter's temporaries of `latest` and the log (<name>.tmp.<pid>.<n>).
     const bool file = name.rfind("latest.tmp.", 0) == 0 || name.rfind("log.jsonl.tmp.", 0) == 0;
-    if (checkpoint || file) {
-      std::error_code ignored;
-      fs::remove_all(it->path(), ignored);
-    }
+    if (checkpoint || file) stale.push_back(it->path());
   }
+  for (const auto& path : stale) fs::remove_all(path, error);
 }
 
 Result<RunPosition> RestoreTrainingCheckpoint(const std::string& dir, TrainingModel* model,
