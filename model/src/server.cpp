@@ -1,5 +1,5 @@
-// The OpenAI-compatible server: HTTP threads (cpp-httplib) parse, validate and tokenise requests and decode their
-// images; one worker thread owns the model and answers queued requests in batches through Generate.
+// The OpenAI-compatible server: HTTP threads (cpp-httplib) validate requests (chat_request.h), tokenise them and decode
+// their images; one worker thread owns the model and answers queued requests in batches through Generate.
 #include "mgrs/model/server.h"
 
 #include <pthread.h>
