@@ -15,7 +15,7 @@ build="${MGRS_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 shared="${MGRS_SHARED:-$root/../shared}"
 jobs="${MGRS_FUZZ_JOBS:-$(nproc)}"
 all_harnesses=(dota_reader voc_xml_reader fair1m_reader coco_reader vrsbench_reader jsonl_samples box_parsers
-               ptb_tokenizer nltk_tokenizer)
+               ptb_tokenizer nltk_tokenizer safetensors_header state_dict_pickle chat_request)
 harnesses=("$@")
 ((${#harnesses[@]})) || harnesses=("${all_harnesses[@]}")
 
@@ -72,6 +72,92 @@ for path in sys.argv[2:]:
             open(os.path.join(out, hashlib.sha1(data).hexdigest()), "wb").write(data)
 PY
 }
+# Small whole safetensors files: the golden checkpoints' headers over zeroed data when that fits in 64 KiB, and a
+# few hand-made ones (every dtype, an empty tensor, metadata).
+seed_safetensors() {
+  python3 - "$@" <<'PY'
+import json, os, struct, sys
+out, sources = sys.argv[1], sys.argv[2:]
+sizes = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1}
+def write(name, header):
+    text = json.dumps(header, separators=(",", ":")).encode()
+    end = max([v["data_offsets"][1] for k, v in header.items() if k != "__metadata__"] + [0])
+    with open(os.path.join(out, name), "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + bytes(end))
+for i, path in enumerate(sources):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+    tensors = sorted((k for k in header if k != "__metadata__"), key=lambda k: header[k]["data_offsets"])
+    if header[tensors[-1]]["data_offsets"][1] + n < 60000:
+        write("golden%d" % i, header)
+    else:  # its first tensors, packed again from offset 0
+        small, at = {"__metadata__": header.get("__metadata__", {})}, 0
+        for k in tensors:
+            e = header[k]
+            size = e["data_offsets"][1] - e["data_offsets"][0]
+            if at + size > 30000: break
+            small[k] = {"dtype": e["dtype"], "shape": e["shape"], "data_offsets": [at, at + size]}
+            at += size
+        write("golden%d_part" % i, small)
+at, every = 0, {}
+for dtype, size in sizes.items():
+    every["t_" + dtype] = {"dtype": dtype, "shape": [2, 3], "data_offsets": [at, at + 6 * size]}
+    at += 6 * size
+every["empty"] = {"dtype": "F32", "shape": [0, 4], "data_offsets": [at, at]}
+every["__metadata__"] = {"format": "pt"}
+write("every_dtype", every)
+write("scalar", {"s": {"dtype": "F32", "shape": [], "data_offsets": [0, 4]}})
+PY
+}
+# The data.pkl of every torch.save fixture.
+seed_pickles() {
+  python3 - "$@" <<'PY'
+import os, sys, zipfile
+out = sys.argv[1]
+for i, path in enumerate(sys.argv[2:]):
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.endswith("/data.pkl"):
+                open(os.path.join(out, "pickle%d" % i), "wb").write(z.read(name))
+PY
+}
+# Chat requests as the OpenAI clients send them: text, image paths and data URLs, system and assistant turns,
+# sampling fields, nulls.
+seed_chat_requests() {
+  python3 - "$1" <<'PY'
+import base64, json, os, struct, sys, zlib
+out = sys.argv[1]
+def png(w, h):
+    raw = b"".join(b"\0" + bytes(3 * w) for _ in range(h))
+    chunk = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+url = "data:image/png;base64," + base64.b64encode(png(4, 3)).decode()
+bmp = b"BM" + bytes(12) + struct.pack("<iii", 40, 5, -7) + bytes(30)
+jpeg = b"\xff\xd8\xff\xe0\x00\x04ab\xff\xc0\x00\x0b\x08\x00\x10\x00\x20\x01\x01\x11\x00\xff\xd9"
+user = lambda content: {"role": "user", "content": content}
+requests = [
+    {"model": "skymoe-tiny", "messages": [user("How many boats are there?")]},
+    {"messages": [user([{"type": "image_url", "image_url": {"url": "wide.png"}},
+                        {"type": "text", "text": "Where is the harbor?"}])], "max_tokens": 8},
+    {"messages": [user([{"type": "image_url", "image_url": {"url": url}}, {"type": "text", "text": "Describe."}])],
+     "temperature": 0.7, "top_p": 0.9, "seed": 42, "n": 1, "stream": False},
+    {"messages": [{"role": "system", "content": "Be brief."}, user("Hi"), {"role": "assistant", "content": "Hello"},
+                  user([{"type": "text", "text": "Count"}, {"type": "image_url", "image_url": "tall.png"}])],
+     "max_completion_tokens": 3, "temperature": None},
+    {"messages": [{"role": "developer", "content": [{"type": "text", "text": "x"}]}, user("y"), user("z")]},
+    {"messages": [user([{"type": "image_url", "image_url": {"url": "data:image/bmp;base64," +
+                                                             base64.b64encode(bmp).decode()}},
+                        {"type": "image_url", "image_url": {"url": "data:image/jpeg;base64," +
+                                                             base64.b64encode(jpeg).decode()}}])]},
+]
+for i, request in enumerate(requests):
+    open(os.path.join(out, "request%d" % i), "w").write(json.dumps(request))
+for i, image in enumerate([png(2, 2), bmp, jpeg]):
+    open(os.path.join(out, "image%d" % i), "wb").write(image)
+PY
+}
 fixtures="$root/tests/fixtures"
 make_seeds() {
   local h="$1" dir="$2"
@@ -86,6 +172,9 @@ make_seeds() {
     vrsbench_reader) mapfile -t files < <(seed_files 'VRSBench_EVAL_*.json' "$fixtures/ingest/vrsbench") ;;
     jsonl_samples)
       mapfile -t files < <(seed_files '*.json*' "$fixtures/core" "$fixtures/metrics") ;;
+    safetensors_header) seed_safetensors "$dir" "$root"/tests/model/golden/*.safetensors "$root"/tests/model/golden/*/*.safetensors ;;
+    state_dict_pickle) seed_pickles "$dir" $(find "$fixtures/model" -name '*.bin') ;;
+    chat_request) seed_chat_requests "$dir" ;;
     box_parsers | ptb_tokenizer | nltk_tokenizer)
       seed_strings "$dir" "$fixtures"/metrics/*.jsonl "$fixtures"/core/samples/examples.jsonl ;;
   esac

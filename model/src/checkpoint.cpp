@@ -169,7 +169,7 @@ Result<std::vector<SourceTensor>> ListShard(const std::string& path, WeightForma
   } else {
     auto index = ReadTorchZipIndex(path);
     if (!index.ok()) return index.status();
-    for (const auto& e : *index) list.push_back({e.name, SafetensorsDTypeName(e.dtype), e.shape});
+    for (const auto& e : *index) list.push_back({e.name, e.dtype, e.shape});
   }
   return list;
 }

@@ -49,6 +49,10 @@ Result<std::string> SaveTrainingCheckpoint(const std::string& out_dir, const Tra
                                            torch::optim::Optimizer& optimizer, const TrainConfig& config,
                                            const RunPosition& position);
 
+// Removes what a killed run left half-written in out_dir: temporary checkpoint folders and the temporary files of
+// `latest` and log.jsonl. Only for the run that owns out_dir (rank 0), before it writes anything there.
+void RemoveStaleTemporaries(const std::string& out_dir);
+
 // Restores a folder SaveTrainingCheckpoint wrote into a model built by BuildTrainingModel for the same run. A
 // checkpoint of another model is refused (InvalidArgument listing the missing, unexpected and reshaped names).
 Result<RunPosition> RestoreTrainingCheckpoint(const std::string& dir, TrainingModel* model,

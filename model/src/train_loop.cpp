@@ -339,6 +339,7 @@ Result<TrainReport> RunTraining(const TrainOptions& options) {
   std::error_code error;
   std::filesystem::create_directories(options.out_dir, error);
   if (error) return IoError("cannot create " + options.out_dir + ": " + error.message());
+  if (writer) RemoveStaleTemporaries(options.out_dir);
   const std::string log_path = (std::filesystem::path(options.out_dir) / "log.jsonl").string();
   if (options.resume) {
     auto dir = LatestCheckpoint(options.out_dir);

@@ -140,6 +140,40 @@ Result<TrainingModel> BuildTrainingModel(const TrainOptions& options, const torc
   return out;
 }
 
+namespace {
+
+// The folder a checkpoint is written into before it is renamed into place: hidden, so that listings of the run's
+// checkpoints never show it, and recognisably ours, so that a later run can remove one a killed run left.
+std::string TemporaryName(const std::string& step_name) { return "." + step_name + ".tmp"; }
+
+// Everything of one training checkpoint, written into the fresh folder `dir` (SaveTrainingCheckpoint's contract).
+Status WriteTrainingFolder(const fs::path& dir, const TrainingModel& model, const NamedTensors& values,
+                           const NamedTensors& adapters, torch::optim::Optimizer& optimizer, const TrainConfig& config,
+                           const RunPosition& position) {
+  std::error_code error;
+  fs::create_directories(dir / "trainer", error);
+  if (error) return IoError("cannot create " + dir.string() + ": " + error.message());
+  MGRS_RETURN_IF_ERROR(SaveCheckpoint(dir.string(), model.config, values, model.tokenizer_path));
+  const fs::path trainer = dir / "trainer";
+  if (!adapters.empty()) MGRS_RETURN_IF_ERROR(WriteSafetensors((trainer / "adapters.safetensors").string(), adapters));
+  try {
+    torch::serialize::OutputArchive archive;
+    optimizer.save(archive);
+    SaveGenerators(model.device, archive);
+    archive.save_to((trainer / "optimizer.pt").string());
+  } catch (const c10::Error& e) {
+    return IoError((trainer / "optimizer.pt").string() + ": " + e.what_without_backtrace());
+  }
+  nlohmann::ordered_json state{{"step", position.step},
+                               {"total_steps", position.total_steps},
+                               {"micro_batches", position.micro_batches},
+                               {"trainable", model.trainable_names.size()},
+                               {"train_config", nlohmann::ordered_json::parse(TrainConfigToJson(config))}};
+  return WriteFileAtomically((trainer / "state.json").string(), state.dump(2) + "\n");
+}
+
+}  // namespace
+
 Result<std::string> SaveTrainingCheckpoint(const std::string& out_dir, const TrainingModel& model,
                                            torch::optim::Optimizer& optimizer, const TrainConfig& config,
                                            const RunPosition& position) {
@@ -167,29 +201,15 @@ Result<std::string> SaveTrainingCheckpoint(const std::string& out_dir, const Tra
   }
   const std::string name = StepName(position.step);
   const fs::path final_dir = fs::path(out_dir) / name;
-  const fs::path temp_dir = fs::path(out_dir) / ("." + name + ".tmp");
+  const fs::path temp_dir = fs::path(out_dir) / TemporaryName(name);
   std::error_code error;
   fs::remove_all(temp_dir, error);
-  fs::create_directories(temp_dir / "trainer", error);
-  if (error) return IoError("cannot create " + temp_dir.string() + ": " + error.message());
-  MGRS_RETURN_IF_ERROR(SaveCheckpoint(temp_dir.string(), model.config, NamedTensors(values.begin(), values.end()),
-                                      model.tokenizer_path));
-  const fs::path trainer = temp_dir / "trainer";
-  if (!adapters.empty()) MGRS_RETURN_IF_ERROR(WriteSafetensors((trainer / "adapters.safetensors").string(), adapters));
-  try {
-    torch::serialize::OutputArchive archive;
-    optimizer.save(archive);
-    SaveGenerators(model.device, archive);
-    archive.save_to((trainer / "optimizer.pt").string());
-  } catch (const c10::Error& e) {
-    return IoError((trainer / "optimizer.pt").string() + ": " + e.what_without_backtrace());
+  const Status written = WriteTrainingFolder(temp_dir, model, NamedTensors(values.begin(), values.end()), adapters,
+                                             optimizer, config, position);
+  if (!written.ok()) {
+    fs::remove_all(temp_dir, error);  // a half-written folder (a full disk) is not left to fill it further
+    return written;
   }
-  nlohmann::ordered_json state{{"step", position.step},
-                               {"total_steps", position.total_steps},
-                               {"micro_batches", position.micro_batches},
-                               {"trainable", model.trainable_names.size()},
-                               {"train_config", nlohmann::ordered_json::parse(TrainConfigToJson(config))}};
-  MGRS_RETURN_IF_ERROR(WriteFileAtomically((trainer / "state.json").string(), state.dump(2) + "\n"));
   fs::remove_all(final_dir, error);
   fs::rename(temp_dir, final_dir, error);
   if (error)
@@ -210,6 +230,19 @@ Result<std::string> LatestCheckpoint(const std::string& out_dir) {
     return Corruption(latest.string() + " names \"" + name + "\", which is not a checkpoint folder there");
   }
   return dir.string();
+}
+
+void RemoveStaleTemporaries(const std::string& out_dir) {
+  std::vector<fs::path> stale;  // listed first: removing entries while iterating a folder may skip others
+  std::error_code error;
+  for (fs::directory_iterator it(out_dir, error), end; !error && it != end; it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    const bool checkpoint = name.rfind(".step-", 0) == 0 && name.size() > 4 && name.substr(name.size() - 4) == ".tmp";
+    // AtomicFileWriter's temporaries of `latest` and the log (<name>.tmp.<pid>.<n>).
+    const bool file = name.rfind("latest.tmp.", 0) == 0 || name.rfind("log.jsonl.tmp.", 0) == 0;
+    if (checkpoint || file) stale.push_back(it->path());
+  }
+  for (const auto& path : stale) fs::remove_all(path, error);
 }
 
 Result<RunPosition> RestoreTrainingCheckpoint(const std::string& dir, TrainingModel* model,

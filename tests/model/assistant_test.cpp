@@ -121,6 +121,80 @@ TEST_F(AssistantTest, EvaluationAnswersGoodSamplesAndRejectsBadOnes) {
   EXPECT_EQ(nlohmann::json::parse(lines[1])["id"], "s4");
 }
 
+// Sample paths (docs/RELIABILITY.md, "Paths escaping their root"): an absolute path is refused even when the file
+// exists; an image root that is a link, and links inside the root, are followed without resolving them, because
+// `mgrs instruct` writes OUT/images/<dataset> as links to the dataset roots.
+class EvalPathTest : public AssistantTest {
+ protected:
+  // Evaluates `bench_lines` against `image_root`; returns the report, the predictions' ids in *ids.
+  static EvaluationReport Evaluate(const std::string& work, const std::string& bench_lines,
+                                   const std::string& image_root, std::vector<std::string>* ids) {
+    std::ofstream(work + "/bench.jsonl") << bench_lines;
+    EvaluationOptions options;
+    options.checkpoint_dir = *dir_;
+    options.bench_path = work + "/bench.jsonl";
+    options.image_root = image_root;
+    options.out_path = work + "/predictions.jsonl";
+    options.generation = Budget(3);
+    options.run.threads = 1;
+    auto report = RunEvaluation(options);
+    if (!report.ok()) throw std::runtime_error(report.status().ToString());
+    for (const auto& line : ReadLines(options.out_path)) ids->push_back(nlohmann::json::parse(line)["id"]);
+    return *report;
+  }
+  static std::string Line(const std::string& id, const std::string& image) {
+    return nlohmann::json{{"id", id},
+                          {"task", "vqa"},
+                          {"image", image},
+                          {"conversations", {{{"from", "human"}, {"value", "<image>\nHow many boats?"}}}},
+                          {"gt", {{"answer", "3"}}}}
+               .dump() +
+           "\n";
+  }
+};
+
+TEST_F(EvalPathTest, AnAbsoluteImagePathIsRefusedThoughTheFileExists) {
+  const std::string work = testing::ScratchDir("eval_absolute");
+  std::vector<std::string> ids;
+  const auto report =
+      Evaluate(work, Line("abs", GoldenPath("images/wide.png")) + Line("rel", "wide.png"), GoldenPath("images"), &ids);
+  ASSERT_EQ(report.rejected.size(), 1u);
+  EXPECT_EQ(report.rejected[0].code, "IMAGE_OUTSIDE_ROOT");
+  EXPECT_EQ(report.rejected[0].line, 1);
+  EXPECT_EQ(ids, std::vector<std::string>{"rel"});
+}
+
+TEST_F(EvalPathTest, ADotDotThatStaysInsideTheRootIsStillRefused) {
+  const std::string work = testing::ScratchDir("eval_dotdot_inside");
+  std::vector<std::string> ids;
+  const auto report = Evaluate(work, Line("dd", "sub/../wide.png"), GoldenPath("images"), &ids);
+  ASSERT_EQ(report.rejected.size(), 1u);
+  EXPECT_EQ(report.rejected[0].code, "IMAGE_OUTSIDE_ROOT");
+  EXPECT_TRUE(ids.empty());
+}
+
+TEST_F(EvalPathTest, AnImageRootThatIsALinkAndLinksInsideItAreFollowed) {
+  const std::string work = testing::ScratchDir("eval_root_link");
+  // OUT/images as `mgrs instruct` writes it: a folder of links to dataset roots, here given as a link itself.
+  std::filesystem::create_directories(work + "/out/images");
+  std::filesystem::create_symlink(GoldenPath("images"), work + "/out/images/golden");
+  std::filesystem::create_symlink(work + "/out/images", work + "/root");
+  std::vector<std::string> ids;
+  const auto report = Evaluate(work, Line("linked", "golden/wide.png"), work + "/root", &ids);
+  EXPECT_TRUE(report.rejected.empty()) << report.rejected[0].ToString();
+  EXPECT_EQ(ids, std::vector<std::string>{"linked"});
+  // The answer is the one to the file the links lead to.
+  const auto lines = ReadLines(work + "/predictions.jsonl");
+  ASSERT_EQ(lines.size(), 1u);
+  RunOptions run;
+  run.threads = 1;
+  auto assistant = Assistant::Load(*dir_, run);
+  ASSERT_TRUE(assistant.ok()) << assistant.status().ToString();
+  const auto direct = (*assistant)->Answer({{GoldenPath("images/wide.png"), "How many boats?"}}, Budget(3));
+  ASSERT_TRUE(direct.ok()) << direct.status().ToString();
+  EXPECT_EQ(nlohmann::json::parse(lines[0])["answer"], direct->front());
+}
+
 TEST_F(AssistantTest, EvalCommandWritesPredictions) {
   const std::string work = testing::ScratchDir("assistant_eval_cli");
   std::ofstream(work + "/bench.jsonl")

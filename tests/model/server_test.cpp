@@ -334,6 +334,32 @@ TEST_F(ServerTest, SymlinkInsideTheRootIsFollowed) {
   EXPECT_EQ(result->status, 200) << result->body;
 }
 
+// A link to a folder outside the root, inside the root: what it leads to is outside, so it is refused like "..".
+TEST_F(ServerTest, FolderLinkOutOfTheRootIs403) {
+  const std::string root = testing::ScratchDir("server_folder_link_out");
+  std::filesystem::create_symlink(GoldenPath("images"), root + "/elsewhere");
+  auto options = LoopbackOptions();
+  options.image_root = root;
+  StartServer(options);
+  ExpectOpenAiError(PostChat(ChatBody("elsewhere/wide.png", "Where?", 4)), 403, "image_outside_root");
+}
+
+// An image root that is itself a link (as `mgrs instruct` writes OUT/images/<dataset>) is the folder it leads to:
+// the images in that folder are inside, and answered as the same file under the real root.
+TEST_F(ServerTest, ImageRootThatIsALinkServesTheFolderItLeadsTo) {
+  const std::string scratch = testing::ScratchDir("server_root_link");
+  std::filesystem::create_symlink(GoldenPath("images"), scratch + "/images");
+  auto options = LoopbackOptions();
+  options.image_root = scratch + "/images";
+  StartServer(options);
+  const auto result = PostChat(ChatBody("wide.png", kQuestion, kBudget));
+  ASSERT_TRUE(result) << httplib::to_string(result.error());
+  ASSERT_EQ(result->status, 200) << result->body;
+  EXPECT_EQ(json::parse(result->body)["choices"][0]["message"]["content"],
+            LibraryAnswer(GoldenPath("images/wide.png"), kQuestion, kBudget));
+  ExpectOpenAiError(PostChat(ChatBody("../images/wide.png", "Where?", 4)), 403, "image_outside_root");
+}
+
 TEST_F(ServerTest, UnreadableImageIs400) {
   const std::string root = testing::ScratchDir("server_bad_image");
   std::ofstream(root + "/broken.png") << "not a png at all";

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,34 +13,9 @@
 #include <ATen/core/Tensor.h>
 
 #include "mgrs/core/status.h"
+#include "mgrs/model/safetensors_header.h"
 
 namespace mgrs::model {
-
-// One tensor of a safetensors header. Offsets are relative to the data section, as in the file.
-struct SafetensorsEntry {
-  std::string name;
-  std::string dtype_name;  // "F32", "BF16", ...
-  c10::ScalarType dtype = c10::ScalarType::Float;
-  std::vector<int64_t> shape;
-  uint64_t begin = 0;
-  uint64_t end = 0;
-  int64_t numel() const;
-};
-
-// The parsed and validated header of one file.
-struct SafetensorsHeader {
-  std::vector<SafetensorsEntry> entries;  // in data order (ascending begin)
-  std::map<std::string, std::string> metadata;
-  uint64_t data_offset = 0;  // 8 + header length: where the data section starts in the file
-};
-
-// Validates a whole file's bytes up to the data section: the 8-byte little-endian header length (at most 100 MB and
-// inside the file), JSON that starts with '{' and parses, no duplicate names, known dtypes (F64 F32 F16 BF16 I64
-// I32 I16 I8 U8 BOOL), shapes of rank <= 8 with non-negative dimensions whose byte size does not overflow,
-// end - begin == numel * itemsize, and data ranges that lie inside the file and cover the data section exactly
-// (no overlaps, no holes). `file_size` is the size of the whole file; only `prefix` (the first 8 + N bytes, or
-// fewer when the file is shorter) is read. Failure: ParseError / Corruption naming the tensor at fault.
-Result<SafetensorsHeader> ParseSafetensorsHeader(std::string_view prefix, uint64_t file_size);
 
 // A memory-mapped, validated safetensors file. Open is the only way to make one; it is immutable afterwards and
 // safe to share between threads.
@@ -74,6 +50,8 @@ class SafetensorsFile {
 
 // The safetensors dtype name of a LibTorch dtype ("F32"), or nullptr when safetensors has none.
 const char* SafetensorsDTypeName(c10::ScalarType dtype);
+// The LibTorch dtype of a safetensors dtype name ("F32"), or nullopt when SafetensorsDTypeSize does not know it.
+std::optional<c10::ScalarType> SafetensorsScalarType(std::string_view dtype_name);
 
 // Writes `tensors` (any device, layout or contiguity; copied to CPU row-major) to `path` atomically (temporary
 // file + rename). Names must be unique and non-empty. Data are ordered by element size then name so that every
