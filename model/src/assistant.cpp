@@ -67,17 +67,6 @@ Result<std::vector<std::string>> Assistant::Answer(const std::vector<Question>& 
 
 namespace {
 
-// sample.image joined to the root, refusing absolute paths and ".." segments (DESIGN.md section 5).
-bool ResolveInsideRoot(const std::string& root, const std::string& relative, std::string* path) {
-  const std::filesystem::path rel(relative);
-  if (relative.empty() || rel.is_absolute()) return false;
-  for (const auto& part : rel) {
-    if (part == "..") return false;
-  }
-  *path = (std::filesystem::path(root) / rel).string();
-  return true;
-}
-
 struct PendingSample {
   size_t index = 0;
   int64_t line = 0;

@@ -11,23 +11,13 @@
 #include <random>
 #include <thread>
 
+#include "mgrs/core/files.h"
 #include "mgrs/core/sample_file.h"
 #include "mgrs/model/preprocess.h"
 #include "mgrs/model/tokenizer.h"
 
 namespace mgrs::model {
 namespace {
-
-// sample.image joined to the root, refusing absolute paths and ".." segments (DESIGN.md section 5).
-bool ResolveInsideRoot(const std::string& root, const std::string& relative, std::string* path) {
-  const std::filesystem::path rel(relative);
-  if (relative.empty() || rel.is_absolute()) return false;
-  for (const auto& part : rel) {
-    if (part == "..") return false;
-  }
-  *path = (std::filesystem::path(root) / rel).string();
-  return true;
-}
 
 // LLaVA's roles to question/answer turns; "system" turns are left out. Fails on a turn order LLaVA cannot train.
 Result<std::vector<model::Turn>> ToTurns(const Sample& sample) {

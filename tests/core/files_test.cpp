@@ -107,5 +107,16 @@ TEST(LineReaderTest, CountsLinesAndStripsLineEnds) {
   EXPECT_TRUE(reader->last_line_unterminated());
 }
 
+TEST(ResolveInsideRootTest, RelativePathsJoinTheRootAndEscapesAreRefused) {
+  std::string path = "untouched";
+  EXPECT_TRUE(ResolveInsideRoot("/data/root", "images/a.png", &path));
+  EXPECT_EQ(path, "/data/root/images/a.png");
+  for (const char* escaping : {"", "/etc/passwd", "../a.png", "images/../../a.png", "images/.."}) {
+    path = "untouched";
+    EXPECT_FALSE(ResolveInsideRoot("/data/root", escaping, &path)) << escaping;
+    EXPECT_EQ(path, "untouched") << escaping;
+  }
+}
+
 }  // namespace
 }  // namespace mgrs

@@ -1,12 +1,11 @@
 // `mgrs self-check`: what is built and whether it works on this machine.
-#include <sqlite3.h>
-
 #include <filesystem>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "mgrs/catalog/catalog.h"
 #include "mgrs/core/self_test.h"
 #include "mgrs/raster/raster.h"
 
@@ -24,9 +23,9 @@ int RunSelfCheck(int argc, const char* const* argv) {
   if (auto exit = cli::Parse(argc, argv, "mgrs self-check", help, options, &vm)) return *exit;
 
   std::cout << "mgrs " << cli::Version() << "\n"
-            << "  libraries: " << raster::LibraryVersions() << ", SQLite " << sqlite3_libversion() << ", nlohmann_json "
-            << NLOHMANN_JSON_VERSION_MAJOR << "." << NLOHMANN_JSON_VERSION_MINOR << "." << NLOHMANN_JSON_VERSION_PATCH
-            << "\n";
+            << "  libraries: " << raster::LibraryVersions() << ", SQLite " << catalog::SqliteVersion()
+            << ", nlohmann_json " << NLOHMANN_JSON_VERSION_MAJOR << "." << NLOHMANN_JSON_VERSION_MINOR << "."
+            << NLOHMANN_JSON_VERSION_PATCH << "\n";
   int failures = 0;
   auto report = [&](const char* what, const Status& status) {
     std::cout << "  self-test " << what << ": " << (status.ok() ? "ok" : status.ToString()) << "\n";

@@ -124,6 +124,8 @@ std::string UriPath(const std::string& path) {
 
 int LatestSchemaVersion() { return Migrations().back().version; }
 
+std::string SqliteVersion() { return sqlite3_libversion(); }
+
 Status Catalog::RollBackInterrupted(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path + "-journal", ec)) return Status::Ok();

@@ -204,4 +204,14 @@ Status WriteFilesAtomically(const std::vector<std::pair<std::string, std::string
   return CommitTogether(pointers);
 }
 
+bool ResolveInsideRoot(const std::string& root, const std::string& relative, std::string* path) {
+  const std::filesystem::path rel(relative);
+  if (relative.empty() || rel.is_absolute()) return false;
+  for (const auto& part : rel) {
+    if (part == "..") return false;
+  }
+  *path = (std::filesystem::path(root) / rel).string();
+  return true;
+}
+
 }  // namespace mgrs

@@ -23,6 +23,8 @@ namespace mgrs::catalog {
 
 // The schema version this build writes and understands (PRAGMA user_version).
 int LatestSchemaVersion();
+// The SQLite library the catalog runs on, e.g. "3.40.1" (for version reports).
+std::string SqliteVersion();
 
 struct DatasetInfo {
   std::string name;  // primary key; the first part of every image id

@@ -95,6 +95,11 @@ Status CommitTogether(const std::vector<AtomicFileWriter*>& writers);
 // One-shot form of CommitTogether: (path, contents) pairs.
 Status WriteFilesAtomically(const std::vector<std::pair<std::string, std::string>>& files);
 
+// Sets *path to `root`/`relative` when `relative` is a relative path with no ".." part; false (and *path untouched)
+// for an empty, absolute or escaping path. Links inside the root are followed as they are (instruct's image folder
+// is made of them), so a root must not hold links that point out of it.
+bool ResolveInsideRoot(const std::string& root, const std::string& relative, std::string* path);
+
 // The folders holding the manifests/ data (dataset manifests, templates, configs), in the order they are searched:
 // $MGRS_MANIFESTS, the installed share/mgrs/manifests, the source tree's manifests/.
 std::vector<std::string> ManifestDirs();
