@@ -15,7 +15,7 @@ build="${MGRS_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 shared="${MGRS_SHARED:-$root/../shared}"
 jobs="${MGRS_FUZZ_JOBS:-$(nproc)}"
 all_harnesses=(dota_reader voc_xml_reader fair1m_reader coco_reader vrsbench_reader jsonl_samples box_parsers
-               ptb_tokenizer nltk_tokenizer safetensors_header state_dict_pickle chat_request)
+               ptb_tokenizer nltk_tokenizer safetensors_header state_dict_pickle chat_request review_decision)
 harnesses=("$@")
 ((${#harnesses[@]})) || harnesses=("${all_harnesses[@]}")
 
@@ -158,6 +158,12 @@ for i, image in enumerate([png(2, 2), bmp, jpeg]):
     open(os.path.join(out, "image%d" % i), "wb").write(image)
 PY
 }
+# Decision bodies as the review page posts them.
+seed_review_decisions() {
+  printf '%s' '{"id": "counting/0001", "decision": "accept", "reviewer": "alice"}' >"$1/accept"
+  printf '%s' '{"id": "grounding/0002", "decision": "edit", "answer": "{<1><2><30><40>|<0>}", "reviewer": "bob"}' >"$1/edit"
+  printf '%s' '{"id": "caption/0003", "decision": "reject", "reviewer": "carol", "note": "blurred"}' >"$1/reject"
+}
 fixtures="$root/tests/fixtures"
 make_seeds() {
   local h="$1" dir="$2"
@@ -175,6 +181,7 @@ make_seeds() {
     safetensors_header) seed_safetensors "$dir" "$root"/tests/model/golden/*.safetensors "$root"/tests/model/golden/*/*.safetensors ;;
     state_dict_pickle) seed_pickles "$dir" $(find "$fixtures/model" -name '*.bin') ;;
     chat_request) seed_chat_requests "$dir" ;;
+    review_decision) seed_review_decisions "$dir" ;;
     box_parsers | ptb_tokenizer | nltk_tokenizer)
       seed_strings "$dir" "$fixtures"/metrics/*.jsonl "$fixtures"/core/samples/examples.jsonl ;;
   esac

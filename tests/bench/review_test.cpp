@@ -117,6 +117,37 @@ TEST_F(ReviewTest, BadDecisionsAreRefusedAndChangeNothing) {
   EXPECT_EQ(Get("/api/items")["progress"]["pending"], 5);
 }
 
+// Hostile bodies: JSON nested 100,000 deep (nlohmann's parser recurses once per level) and a body past the size
+// limit are refused, and the server goes on answering.
+TEST_F(ReviewTest, DeepAndOversizedBodiesAreRefusedAndTheServerGoesOn) {
+  Start("bench-review-hostile");
+  const httplib::Headers headers{{"X-Review", "1"}};
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  auto nested = client_->Post("/api/decide", headers, deep, "application/json");
+  ASSERT_TRUE(nested);
+  EXPECT_EQ(nested->status, 400);
+  auto nested_value = client_->Post("/api/decide", headers, "{\"id\": " + deep + "}", "application/json");
+  ASSERT_TRUE(nested_value);
+  EXPECT_EQ(nested_value->status, 400);
+  auto huge = client_->Post("/api/decide", headers, std::string(2 << 20, ' '), "application/json");
+  ASSERT_TRUE(huge);
+  EXPECT_EQ(huge->status, 413);
+  EXPECT_EQ(Get("/api/items")["progress"]["pending"], 5);
+}
+
+TEST(ParseDecisionRequestTest, TakesTheFourStringsAndNamesAWrongOne) {
+  auto decision = ParseDecisionRequest(R"({"id": "a", "decision": "edit", "answer": "7", "reviewer": "r", "x": 1})");
+  ASSERT_TRUE(decision.ok()) << decision.status().ToString();
+  EXPECT_EQ(decision->item_id, "a");
+  EXPECT_EQ(decision->decision, "edit");
+  EXPECT_EQ(decision->answer, "7");
+  EXPECT_EQ(decision->reviewer, "r");
+  for (const char* bad : {"", "[]", "\"id\"", "{\"id\": 3}", "{\"reviewer\": null}", "{\"answer\": 1e999}"}) {
+    EXPECT_EQ(ParseDecisionRequest(bad).status().code(), StatusCode::kInvalidArgument) << bad;
+  }
+  EXPECT_NE(ParseDecisionRequest(R"({"id": 3})").status().message().find("id"), std::string::npos);
+}
+
 TEST_F(ReviewTest, ATokenIsRequiredWhenSet) {
   Start("bench-review-token", "s3cret");
   Get("/api/items", 403);

@@ -13,6 +13,7 @@
 
 #include "mgrs/catalog/catalog.h"
 #include "mgrs/core/files.h"
+#include "mgrs/core/jsonl.h"
 #include "mgrs/core/sample.h"
 #include "mgrs/raster/raster.h"
 #include "review_assets.h"
@@ -31,6 +32,9 @@ struct ReviewServer::Impl {
 };
 
 namespace {
+
+// The largest request body taken: a decision with an edited answer is a few hundred bytes.
+constexpr size_t kMaxRequestBytes = size_t{1} << 20;
 
 bool IsLoopback(const std::string& host) { return host == "127.0.0.1" || host == "::1" || host == "localhost"; }
 
@@ -131,22 +135,17 @@ void HandleImage(ReviewServer::Impl& impl, const httplib::Request& req, httplib:
 }
 
 void HandleDecide(ReviewServer::Impl& impl, const httplib::Request& req, httplib::Response& res) {
-  const json body = json::parse(req.body, nullptr, false);
-  if (!body.is_object()) return SendError(res, 400, "expected a JSON object");
-  catalog::BenchDecision decision;
-  for (auto [key, field] : {std::pair{"id", &decision.item_id}, std::pair{"decision", &decision.decision},
-                            std::pair{"answer", &decision.answer}, std::pair{"reviewer", &decision.reviewer}}) {
-    if (body.contains(key) && !body[key].is_string()) return SendError(res, 400, std::string(key) + ": not a string");
-    if (body.contains(key)) *field = body[key].get<std::string>();
-  }
+  auto decision = ParseDecisionRequest(req.body);
+  if (!decision.ok()) return SendError(res, 400, decision.status().message());
   std::lock_guard<std::mutex> lock(impl.catalog_mutex);
-  const Status status = impl.catalog->DecideBenchItem(decision);
+  const Status status = impl.catalog->DecideBenchItem(*decision);
   if (!status.ok()) return SendError(res, HttpStatus(status), status.message());
   SendJson(res, {{"ok", true}});
 }
 
 void Route(ReviewServer::Impl& impl) {
   auto& http = impl.http;
+  http.set_payload_max_length(kMaxRequestBytes);
   http.set_pre_routing_handler([&impl](const httplib::Request& req, httplib::Response& res) {
     res.set_header("Content-Security-Policy",
                    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'");
@@ -181,6 +180,21 @@ void Route(ReviewServer::Impl& impl) {
 }
 
 }  // namespace
+
+Result<catalog::BenchDecision> ParseDecisionRequest(const std::string& body) {
+  Diagnostic bad;
+  auto parsed = ParseJsonText(body, "request", &bad);
+  if (!parsed.ok() || !parsed->is_object()) return InvalidArgument("expected a JSON object");
+  catalog::BenchDecision decision;
+  for (auto [key, field] : {std::pair{"id", &decision.item_id}, std::pair{"decision", &decision.decision},
+                            std::pair{"answer", &decision.answer}, std::pair{"reviewer", &decision.reviewer}}) {
+    if (!parsed->contains(key)) continue;
+    const auto& value = (*parsed)[key];
+    if (!value.is_string()) return InvalidArgument(std::string(key) + ": not a string");
+    *field = value.get<std::string>();
+  }
+  return decision;
+}
 
 ReviewServer::ReviewServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "mgrs/catalog/catalog.h"
 #include "mgrs/core/status.h"
 
 namespace mgrs::bench {
@@ -16,6 +17,11 @@ struct ReviewOptions {
   int port = 8766;    // 0: any free port (ReviewServer::port() says which)
   std::string token;  // required on any address but loopback; when set, every request must carry it
 };
+
+// The body of a decision request (POST /api/decide): a JSON object, nested no deeper than the JSON Lines limit,
+// whose "id", "decision", "answer" and "reviewer" are strings when present. kInvalidArgument says what is wrong;
+// whether the decision itself is allowed is the catalog's to say (Catalog::DecideBenchItem).
+Result<catalog::BenchDecision> ParseDecisionRequest(const std::string& body);
 
 class ReviewServer {
  public:
