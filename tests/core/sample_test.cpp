@@ -106,7 +106,7 @@ TEST(SampleTest, EachMalformedFieldIsReportedByName) {
         << "got: " << sample.status().message() << "\nwant: " << line.substr(tab + 1);
     ++cases;
   }
-  EXPECT_EQ(cases, 25);
+  EXPECT_EQ(cases, 27);
 }
 
 TEST(SampleTest, AGroundTruthBoxPartlyOutsideTheImageIsKept) {

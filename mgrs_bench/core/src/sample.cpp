@@ -101,7 +101,12 @@ Status ReadTruth(Task task, const json& gt, const std::optional<std::array<int, 
         if (!quads->is_array()) return FieldError("gt.quads", "expected an array of 8-number arrays");
         for (size_t i = 0; i < quads->size(); ++i) {
           std::array<double, 8> q{};
-          MGRS_RETURN_IF_ERROR(ReadNumbers((*quads)[i], "gt.quads[" + std::to_string(i) + "]", 8, q.data()));
+          const std::string field = "gt.quads[" + std::to_string(i) + "]";
+          MGRS_RETURN_IF_ERROR(ReadNumbers((*quads)[i], field, 8, q.data()));
+          // The quad's bounds take the box rules (its corners may come in any order, so no ordering rule).
+          const double bounds[4] = {std::min({q[0], q[2], q[4], q[6]}), std::min({q[1], q[3], q[5], q[7]}),
+                                    std::max({q[0], q[2], q[4], q[6]}), std::max({q[1], q[3], q[5], q[7]})};
+          MGRS_RETURN_IF_ERROR(CheckTruthBox(bounds, image_size, field));
           truth.quads.push_back(q);
         }
       }
