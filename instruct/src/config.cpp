@@ -27,8 +27,8 @@ void ReadSection(const json& j, const std::string& name, const std::map<std::str
   std::set<std::string> keys;
   for (const auto& [key, field] : fields) keys.insert(key);
   OnlyKeys(j[name], name, keys);
-  for (const auto& [key, field] : fields) {
-    std::visit([&](auto* out) { Read(j[name], key, name, out); }, field);
+  for (const auto& entry : fields) {  // not a structured binding: C++17 lambdas cannot capture one (clang refuses)
+    std::visit([&](auto* out) { Read(j[name], entry.first, name, out); }, entry.second);
   }
 }
 

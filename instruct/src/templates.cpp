@@ -109,7 +109,9 @@ Status TemplateSet::AddFile(const std::string& text, const std::string& origin) 
   if (!json.is_object() || !json.contains("templates") || !json["templates"].is_object()) {
     return Status(StatusCode::kParseError, origin + ": expected {\"templates\": {\"<kind>\": [...]}}");
   }
-  for (const auto& [kind_name, list] : json["templates"].items()) {
+  for (const auto& item : json["templates"].items()) {  // not a structured binding: the lambda below captures it
+    const std::string& kind_name = item.key();
+    const auto& list = item.value();
     auto info = std::find_if(Kinds().begin(), Kinds().end(), [&](const KindInfo& k) { return kind_name == k.name; });
     if (info == Kinds().end()) return Status(StatusCode::kParseError, origin + ": unknown kind \"" + kind_name + "\"");
     if (!list.is_array()) return Status(StatusCode::kParseError, origin + ": \"" + kind_name + "\" is not a list");
