@@ -29,26 +29,10 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using testing::GoldenPath;
+using testing::Slurp;
+using testing::StartInBackground;
 
 constexpr int kSteps = 6;  // checkpoints after steps 2, 4 and 6
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Starts `command` through /bin/sh, exec'd so that the pid is the tool's, with its output discarded.
-pid_t StartInBackground(const std::string& command) {
-  const std::string line = "exec " + command + " >/dev/null 2>&1";
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  return pid;
-}
 
 // What a run leaves half-written: checkpoint folders not yet renamed into place, AtomicFileWriter's temporaries.
 std::vector<std::string> Temporaries(const std::string& out) {
@@ -285,8 +269,7 @@ TEST_F(TrainCrashTest, ACheckpointPastTheFileSizeLimitFailsNamingTheFileAndKeeps
   }
   ASSERT_LT(others, limit) << "model.safetensors no longer outgrows the other files";
 
-  const int code =
-      testing::RunCommand("ulimit -f " + std::to_string(limit / 512) + " && exec " + Train(out) + " --resume", &output);
+  const int code = testing::RunWithFileSizeLimit(Train(out) + " --resume", limit, &output);
   EXPECT_EQ(code, 1) << output;
   EXPECT_NE(output.find("skymoe train: error:"), std::string::npos) << output;
   EXPECT_NE(output.find(out + "/.step-000006.tmp/model.safetensors"), std::string::npos) << output;

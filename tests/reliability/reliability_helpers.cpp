@@ -52,27 +52,6 @@ std::string IngestDemoDota(const std::string& demo, const std::string& catalog, 
          " --catalog " + catalog;
 }
 
-int RunWithFileSizeLimit(const std::string& command, long max_bytes, std::string* output) {
-  return testing::RunCommand("ulimit -f " + std::to_string(max_bytes / 512) + " && exec " + command, output);
-}
-
-pid_t StartInBackground(const std::string& command) {
-  const std::string line = "exec " + command + " >/dev/null 2>&1";
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  return pid;
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::vector<std::string> TemporaryFilesIn(const std::string& dir) {
   std::vector<std::string> found;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {

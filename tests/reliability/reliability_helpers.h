@@ -2,10 +2,10 @@
 // limit or in the background to kill it.
 #pragma once
 
-#include <sys/types.h>
-
 #include <string>
 #include <vector>
+
+#include "test_support.h"
 
 namespace mgrs::reliability {
 
@@ -24,14 +24,10 @@ std::string WriteCountlessDotaManifest(const std::string& dir);
 // The `mgrs ingest` command line for the demo's DOTA set.
 std::string IngestDemoDota(const std::string& demo, const std::string& catalog, const std::string& manifest);
 
-// Runs a shell command whose files may not grow past `max_bytes` (ulimit -f, rounded down to 512-byte blocks):
-// a write past it fails with EFBIG, as on a full disk. Returns the exit status; stdout+stderr in *output.
-int RunWithFileSizeLimit(const std::string& command, long max_bytes, std::string* output);
+using testing::RunWithFileSizeLimit;
+using testing::Slurp;
+using testing::StartInBackground;
 
-// Starts `command` (through /bin/sh, exec'd so the pid is the tool's) with its output discarded.
-pid_t StartInBackground(const std::string& command);
-
-std::string Slurp(const std::string& path);
 // Files in `dir` whose names hold ".tmp." (AtomicFileWriter's temporary files).
 std::vector<std::string> TemporaryFilesIn(const std::string& dir);
 

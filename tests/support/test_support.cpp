@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include <unistd.h>
@@ -49,6 +51,27 @@ int RunCommand(const std::string& command, std::string* output) {
   while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output->append(buffer.data(), n);
   const int status = ::pclose(pipe);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int RunWithFileSizeLimit(const std::string& command, long max_bytes, std::string* output) {
+  return RunCommand("ulimit -f " + std::to_string(max_bytes / 512) + " && exec " + command, output);
+}
+
+pid_t StartInBackground(const std::string& command) {
+  const std::string line = "exec " + command + " >/dev/null 2>&1";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return pid;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace mgrs::testing

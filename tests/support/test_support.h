@@ -1,6 +1,8 @@
 // Where tests find their files. A missing file throws, so the test fails instead of skipping.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 
 namespace mgrs::testing {
@@ -16,5 +18,12 @@ std::string ToolPath(const std::string& name);
 std::string ScratchDir(const std::string& name);
 // Runs a shell command; returns its exit status and stores stdout+stderr in *output.
 int RunCommand(const std::string& command, std::string* output);
+// RunCommand with a limit on the size of the files the command writes (ulimit -f, rounded down to 512-byte blocks):
+// a write past it fails with EFBIG, as on a full disk.
+int RunWithFileSizeLimit(const std::string& command, long max_bytes, std::string* output);
+// Starts `command` through /bin/sh, exec'd so that the pid is the tool's (to kill it), with its output discarded.
+pid_t StartInBackground(const std::string& command);
+// A file's bytes ("" when it cannot be read).
+std::string Slurp(const std::string& path);
 
 }  // namespace mgrs::testing
