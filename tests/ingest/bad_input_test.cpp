@@ -2,6 +2,8 @@
 // file, line and code, and the run goes on. Images the fixtures need are written at test time.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "ingest_helpers.h"
 #include "test_support.h"
 
@@ -239,6 +241,50 @@ TEST(BadInputTest, PrecompCaptionWithoutAFileName) {
 TEST(BadInputTest, EmptyCaptionIsLeftOutWithAWarning) {
   ExpectRejects(NoImages("bad-empty-caption", "captions-karpathy", "ingest/captions_karpathy/empty_text"),
                 {{"dataset.json", 2, "EMPTY_TEXT", kWarning}});
+}
+
+// The documented longest annotation line (docs/catalog.md, LINE_TOO_LONG).
+constexpr size_t kMaxLineBytes = size_t{1} << 20;
+
+// Copies the fixture and pads line `line` of `file` (inside the copy) with spaces past kMaxLineBytes: the rest of
+// the line would parse, so only the limit refuses it.
+IngestOptions WithOverlongLine(const std::string& name, const std::string& format, const std::string& fixture,
+                               const std::string& file, int64_t line) {
+  const std::string scratch = testing::ScratchDir(name);
+  const std::string root = CopyFixtureTree(fixture, scratch);
+  const std::string path = root + "/" + file;
+  std::string text = testing::Slurp(path), padded;
+  int64_t number = 0;
+  for (size_t start = 0; start < text.size();) {
+    const size_t end = text.find('\n', start);
+    padded += text.substr(start, end - start);
+    if (++number == line) padded += std::string(kMaxLineBytes, ' ');
+    padded += '\n';
+    start = end + 1;
+  }
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << padded;
+  IngestOptions options = OptionsFor(scratch, format, root);
+  options.read_images = false;
+  return options;
+}
+
+TEST(BadInputTest, DotaLineLongerThanTheLimitIsLeftOutAndTheOthersRead) {
+  const auto summary =
+      ExpectRejects(WithOverlongLine("bad-long-dota", "dota", "ingest/dota/line_too_long", kDotaFile, 4),
+                    {{kDotaFile, 4, "LINE_TOO_LONG", kError}});
+  EXPECT_EQ(summary.objects_accepted, 2);
+  EXPECT_EQ(summary.objects_rejected, 1);
+}
+
+TEST(BadInputTest, PrecompCaptionLongerThanTheLimitIsLeftOutWithItsPair) {
+  IngestOptions options = WithOverlongLine("bad-long-precomp", "captions-precomp",
+                                           "ingest/captions_precomp/line_too_long", "test_caps.txt", 2);
+  options.name = "rsitmd";
+  const auto summary = ExpectRejects(options, {{"test_caps.txt", 2, "LINE_TOO_LONG", kError}});
+  EXPECT_EQ(summary.images, 2);
+  auto catalog = testing_helpers::OpenCatalog(options.catalog_path);
+  EXPECT_EQ(catalog->Captions("rsitmd/test/port_1")->size(), 1u);
+  EXPECT_EQ(catalog->Captions("rsitmd/test/airport_1")->size(), 1u);
 }
 
 // VRSBench eval files (SYNTHETIC, tests/fixtures/ingest/vrsbench/): a record's "line" is its position in its array.

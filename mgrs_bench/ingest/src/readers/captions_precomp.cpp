@@ -2,6 +2,7 @@
 // on line i of <split>_filename.txt, usually 5 consecutive lines per image (datasets.md section 10). One unit
 // per caps file; images are looked for in images/ beside or above it.
 #include <map>
+#include <set>
 
 #include "mgrs/core/text.h"
 #include "readers/common.h"
@@ -30,10 +31,12 @@ class PrecompCaptionsReader : public FormatReader {
   Result<catalog::SourceBatch> Read(const SourceFile& file, const ReaderContext& ctx) const override {
     catalog::SourceBatch batch;
     batch.file = file.path;
-    auto captions = ReadLines(JoinPath(ctx.root, file.path));
+    auto captions = ReadLines(JoinPath(ctx.root, file.path), &batch, file.path);
     if (!captions.ok()) return captions.status();
-    auto names = ReadLines(JoinPath(ctx.root, file.companion));
+    auto names = ReadLines(JoinPath(ctx.root, file.companion), &batch, file.companion);
     if (!names.ok()) return names.status();
+    std::set<int64_t> too_long;  // lines already rejected as LINE_TOO_LONG (in either file): their pair is left out
+    for (const catalog::RejectRecord& r : batch.rejects) too_long.insert(r.diagnostic.line);
     // Images in order of first appearance, captions in file order.
     std::vector<catalog::ImageRecord> records;
     std::vector<std::string> filenames;
@@ -48,6 +51,7 @@ class PrecompCaptionsReader : public FormatReader {
                   caption_missing ? (*names)[i] : (*captions)[i], 0);
         continue;
       }
+      if (too_long.count(line) > 0) continue;
       const std::string filename(TrimAscii((*names)[i]));
       const std::string text(TrimAscii((*captions)[i]));
       if (filename.empty()) {

@@ -196,14 +196,31 @@ std::string FirstExisting(const ReaderContext& ctx, const std::vector<std::strin
   return {};
 }
 
-Result<std::vector<std::string>> ReadLines(const std::string& path) {
-  auto reader = LineReader::Open(path);
+Result<std::vector<std::string>> ReadLines(const std::string& path, catalog::SourceBatch* batch,
+                                           const std::string& reported, int64_t objects_per_line) {
+  auto reader = LineReader::Open(path, kMaxAnnotationLineBytes);
   if (!reader.ok()) return reader.status();
   std::vector<std::string> lines;
   std::string line;
-  while (reader->Next(&line)) lines.push_back(line);
+  while (reader->Next(&line)) {
+    if (reader->last_line_too_long()) {
+      if (batch == nullptr) {
+        return InvalidArgument(path + ":" + std::to_string(reader->line_number()) + ": line longer than " +
+                               std::to_string(kMaxAnnotationLineBytes) + " bytes");
+      }
+      RejectLongLine(batch, reported, reader->line_number(), "", objects_per_line);
+    }
+    lines.push_back(line);
+  }
   MGRS_RETURN_IF_ERROR(reader->status());
   return lines;
+}
+
+void RejectLongLine(catalog::SourceBatch* batch, const std::string& path, int64_t line, std::string_view text,
+                    int64_t objects) {
+  AddReject(batch, path, line, code::kLineTooLong,
+            "line longer than " + std::to_string(kMaxAnnotationLineBytes) + " bytes is left out",
+            std::string(text.substr(0, Diagnostic::kMaxRawBytes)), objects);
 }
 
 std::string EffectiveSplit(const ReaderContext& ctx, const SourceFile& file) {

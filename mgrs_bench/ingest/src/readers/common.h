@@ -41,7 +41,12 @@ inline constexpr const char* kIndexOutOfRange = "INDEX_OUT_OF_RANGE";
 inline constexpr const char* kEmptyText = "EMPTY_TEXT";
 inline constexpr const char* kUnpairedLine = "UNPAIRED_LINE";
 inline constexpr const char* kBadBox = "BAD_BOX";
+inline constexpr const char* kLineTooLong = "LINE_TOO_LONG";
 }  // namespace code
+
+// The longest line of an annotation text file a reader keeps; no real annotation line comes near it (a DOTA
+// object is about 100 bytes, a caption a few hundred).
+inline constexpr size_t kMaxAnnotationLineBytes = size_t{1} << 20;
 
 // Strict decimal parsing of a whole token (from_chars: no locale, no leading '+', no trailing junk, finite only).
 bool ParseNumber(std::string_view text, double* value);
@@ -113,8 +118,15 @@ Result<std::optional<nlohmann::json>> ReadJsonFile(const ReaderContext& ctx, con
 std::string JsonText(const nlohmann::json& object, const char* key);
 // The first of `candidates` (relative to the root) that is a regular file, or "".
 std::string FirstExisting(const ReaderContext& ctx, const std::vector<std::string>& candidates);
-// Reads a text file as lines (CRLF, BOM stripped); an unreadable file is an I/O error.
-Result<std::vector<std::string>> ReadLines(const std::string& path);
+// Reads a text file as lines (CRLF, BOM stripped); an unreadable file is an I/O error. A line longer than
+// kMaxAnnotationLineBytes is read past without being kept: with a batch it becomes an empty line (the numbering
+// holds) and a LINE_TOO_LONG reject of `reported` (the file's path as rejects name it) that counts
+// `objects_per_line` objects lost; without a batch (the split lists) the read fails, naming the file and line.
+Result<std::vector<std::string>> ReadLines(const std::string& path, catalog::SourceBatch* batch = nullptr,
+                                           const std::string& reported = "", int64_t objects_per_line = 0);
+// The LINE_TOO_LONG reject of one line (`text` is its start).
+void RejectLongLine(catalog::SourceBatch* batch, const std::string& path, int64_t line, std::string_view text,
+                    int64_t objects);
 
 // "dataset/split/stem".
 std::string ImageId(const ReaderContext& ctx, const SourceFile& file, const std::string& stem);

@@ -114,7 +114,7 @@ class DiorRsvgReader : public FormatReader {
   static Result<catalog::SourceBatch> ReadSplitFile(const SourceFile& file, const ReaderContext& ctx) {
     catalog::SourceBatch batch;
     batch.file = file.path;
-    auto lines = ReadLines(JoinPath(ctx.root, file.path));
+    auto lines = ReadLines(JoinPath(ctx.root, file.path), &batch, file.path);
     if (!lines.ok()) return lines.status();
     for (size_t i = 0; i < lines->size(); ++i) {
       const std::string_view text = TrimAscii((*lines)[i]);

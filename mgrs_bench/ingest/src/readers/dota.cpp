@@ -133,6 +133,10 @@ class DotaReader : public FormatReader {
     while (lines.Next(&line)) {
       line_text.push_back(line);
       const int64_t n = lines.number();
+      if (line.size() > kMaxAnnotationLineBytes) {
+        RejectLongLine(&batch, file.path, n, line, 1);
+        continue;
+      }
       const size_t count = SplitTokens(line, tokens, kMaxTokens);
       if (count == 0) continue;
       if (count < 9) {

@@ -45,7 +45,7 @@ class NwpuVhrReader : public FormatReader {
     }
     catalog::SourceBatch batch;
     batch.file = file.path;
-    auto lines = ReadLines(JoinPath(ctx.root, file.path));
+    auto lines = ReadLines(JoinPath(ctx.root, file.path), &batch, file.path, 1);
     if (!lines.ok()) return lines.status();
     catalog::ImageRecord record;
     record.image.id = ImageId(ctx, file, file.stem);

@@ -39,7 +39,7 @@ class VisDroneReader : public FormatReader {
   Result<catalog::SourceBatch> Read(const SourceFile& file, const ReaderContext& ctx) const override {
     catalog::SourceBatch batch;
     batch.file = file.path;
-    auto lines = ReadLines(JoinPath(ctx.root, file.path));
+    auto lines = ReadLines(JoinPath(ctx.root, file.path), &batch, file.path, 1);
     if (!lines.ok()) return lines.status();
     catalog::ImageRecord record;
     record.image.id = ImageId(ctx, file, file.stem);
