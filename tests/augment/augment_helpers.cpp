@@ -121,11 +121,4 @@ cv::Mat UnionMask(const std::vector<Object>& objects, cv::Size size) {
   return mask;
 }
 
-std::string FileBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 }  // namespace mgrs::augment::testing_helpers

@@ -27,7 +27,5 @@ void Paint(cv::Mat& image, const Object& object, cv::Scalar bgr, uint64_t seed);
 
 // Union of the objects' masks.
 cv::Mat UnionMask(const std::vector<Object>& objects, cv::Size size);
-// Bytes of a file ("" when missing).
-std::string FileBytes(const std::string& path);
 
 }  // namespace mgrs::augment::testing_helpers

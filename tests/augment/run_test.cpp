@@ -82,7 +82,7 @@ TEST(RunAugmentTest, CutoutIsTheSameForOneAndTwoJobs) {
   ASSERT_EQ(files[0].size(), 4u);
   EXPECT_EQ(files[0][0], "dota/all/P1888/cutout-0.png");
   for (const std::string& f : files[0]) {
-    const std::string a = FileBytes(outs[0] + "/" + f), b = FileBytes(outs[1] + "/" + f);
+    const std::string a = testing::Slurp(outs[0] + "/" + f), b = testing::Slurp(outs[1] + "/" + f);
     EXPECT_FALSE(a.empty());
     EXPECT_TRUE(a == b) << f << " differs between --jobs 1 and 2";
   }
@@ -222,7 +222,7 @@ TEST(AugmentCliTest, SameSeedSameBytesForAnyJobs) {
     EXPECT_NE(output.find("1 images read, 1 augmented, 4 derived images written"), std::string::npos) << output;
   }
   for (const std::string& f : Pngs(outs[0]))
-    EXPECT_TRUE(FileBytes(outs[0] + "/" + f) == FileBytes(outs[1] + "/" + f)) << f;
+    EXPECT_TRUE(testing::Slurp(outs[0] + "/" + f) == testing::Slurp(outs[1] + "/" + f)) << f;
   std::string output;
   EXPECT_EQ(testing::RunCommand(
                 std::string(MGRS_TOOL_MGRS) + " augment shuffle --catalog x --dataset d --out o --seed 1", &output),

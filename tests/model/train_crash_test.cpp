@@ -31,20 +31,11 @@ using Clock = std::chrono::steady_clock;
 using testing::GoldenPath;
 using testing::Slurp;
 using testing::StartInBackground;
+using testing::TemporariesIn;
 
 constexpr int kSteps = 6;  // checkpoints after steps 2, 4 and 6
 
-// What a run leaves half-written: checkpoint folders not yet renamed into place, AtomicFileWriter's temporaries.
-std::vector<std::string> Temporaries(const std::string& out) {
-  std::vector<std::string> found;
-  if (!fs::exists(out)) return found;
-  for (const auto& entry : fs::recursive_directory_iterator(out)) {
-    const std::string name = entry.path().filename().string();
-    if (name.find(".tmp") != std::string::npos) found.push_back(entry.path().string());
-  }
-  return found;
-}
-
+// True while a checkpoint folder is being written (not yet renamed into place).
 bool CheckpointWriteUnderway(const std::string& out) {
   std::error_code error;
   for (fs::directory_iterator it(out, error), end; !error && it != end; it.increment(error)) {
@@ -169,7 +160,7 @@ class TrainCrashTest : public ::testing::Test {
       ASSERT_TRUE(reference.adapters.count(name)) << name;
       EXPECT_TRUE(torch::equal(tensor, reference.adapters.at(name))) << name;
     }
-    EXPECT_EQ(Temporaries(out), std::vector<std::string>{}) << "the resumed run left a killed run's temporaries";
+    EXPECT_EQ(TemporariesIn(out), std::vector<std::string>{}) << "the resumed run left a killed run's temporaries";
   }
 
   static std::string* dir_;
@@ -238,12 +229,12 @@ TEST_F(TrainCrashTest, TheNextRunRemovesWhatAKilledRunLeftHalfWritten) {
   std::ofstream(out + "/.step-000008.tmp/model.safetensors.tmp.4242.0") << "half a tensor";
   std::ofstream(out + "/latest.tmp.4242.1") << "step-0000";
   std::ofstream(out + "/log.jsonl.tmp.4242.2") << "{\"step\":";
-  ASSERT_EQ(Temporaries(out).size(), 4u);
+  ASSERT_EQ(TemporariesIn(out).size(), 4u);
   const std::string log = Slurp(out + "/log.jsonl");
 
   ASSERT_EQ(testing::RunCommand(Train(out) + " --resume", &output), 0) << output;
   EXPECT_NE(output.find("no step left"), std::string::npos) << output;
-  EXPECT_EQ(Temporaries(out), std::vector<std::string>{});
+  EXPECT_EQ(TemporariesIn(out), std::vector<std::string>{});
   EXPECT_EQ(Slurp(out + "/latest"), "step-000006\n");
   EXPECT_EQ(Slurp(out + "/log.jsonl"), log);
   EXPECT_EQ(ExpectOnlyCompleteCheckpoints(out), 3);
@@ -277,7 +268,7 @@ TEST_F(TrainCrashTest, ACheckpointPastTheFileSizeLimitFailsNamingTheFileAndKeeps
 
   EXPECT_EQ(Slurp(out + "/latest"), "step-000004\n");
   EXPECT_FALSE(fs::exists(out + "/step-000006"));
-  EXPECT_EQ(Temporaries(out), std::vector<std::string>{}) << "the failed write left its folder";
+  EXPECT_EQ(TemporariesIn(out), std::vector<std::string>{}) << "the failed write left its folder";
   EXPECT_EQ(Slurp(previous + "/model.safetensors"), model_file);
   EXPECT_EQ(Slurp(previous + "/trainer/optimizer.pt"), optimizer_file);
   EXPECT_EQ(ExpectOnlyCompleteCheckpoints(out), 2);

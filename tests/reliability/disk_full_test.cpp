@@ -124,7 +124,7 @@ TEST(DiskFullTest, AScoringRunPastTheLimitKeepsEveryEarlierReport) {
   EXPECT_NE(out.find(dir + "/r.html"), std::string::npos) << out;
   EXPECT_NE(out.find("File too large"), std::string::npos) << out;
   EXPECT_EQ(Contents(dir, names), earlier);
-  EXPECT_TRUE(TemporaryFilesIn(dir).empty());
+  EXPECT_TRUE(TemporariesIn(dir).empty());
 }
 
 TEST(DiskFullTest, AnInstructRunPastTheLimitKeepsTheEarlierInstructionFiles) {
@@ -156,7 +156,7 @@ TEST(DiskFullTest, AnInstructRunPastTheLimitKeepsTheEarlierInstructionFiles) {
   EXPECT_NE(out.find(dir), std::string::npos) << out;
   EXPECT_NE(out.find("File too large"), std::string::npos) << out;
   EXPECT_EQ(Contents(dir, names), earlier);
-  EXPECT_TRUE(TemporaryFilesIn(dir).empty());
+  EXPECT_TRUE(TemporariesIn(dir).empty());
   // With room again, seed 2 writes its own files.
   ASSERT_EQ(testing::RunCommand(instruct(2), &out), 0) << out;
   EXPECT_NE(Slurp(dir + "/train.jsonl"), earlier.at("train.jsonl"));

@@ -52,12 +52,4 @@ std::string IngestDemoDota(const std::string& demo, const std::string& catalog, 
          " --catalog " + catalog;
 }
 
-std::vector<std::string> TemporaryFilesIn(const std::string& dir) {
-  std::vector<std::string> found;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (entry.path().filename().string().find(".tmp.") != std::string::npos) found.push_back(entry.path().string());
-  }
-  return found;
-}
-
 }  // namespace mgrs::reliability

@@ -27,8 +27,6 @@ std::string IngestDemoDota(const std::string& demo, const std::string& catalog, 
 using testing::RunWithFileSizeLimit;
 using testing::Slurp;
 using testing::StartInBackground;
-
-// Files in `dir` whose names hold ".tmp." (AtomicFileWriter's temporary files).
-std::vector<std::string> TemporaryFilesIn(const std::string& dir);
+using testing::TemporariesIn;
 
 }  // namespace mgrs::reliability

@@ -74,4 +74,13 @@ std::string Slurp(const std::string& path) {
   return text.str();
 }
 
+std::vector<std::string> TemporariesIn(const std::string& dir) {
+  std::vector<std::string> found;
+  if (!std::filesystem::exists(dir)) return found;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.path().filename().string().find(".tmp") != std::string::npos) found.push_back(entry.path().string());
+  }
+  return found;
+}
+
 }  // namespace mgrs::testing

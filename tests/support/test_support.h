@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 namespace mgrs::testing {
 
@@ -25,5 +26,8 @@ int RunWithFileSizeLimit(const std::string& command, long max_bytes, std::string
 pid_t StartInBackground(const std::string& command);
 // A file's bytes ("" when it cannot be read).
 std::string Slurp(const std::string& path);
+// Everything under `dir` whose name holds ".tmp": AtomicFileWriter's temporary files (<name>.tmp.<pid>.<n>) and the
+// trainer's checkpoint folders before their rename (.step-N.tmp). Empty when `dir` does not exist.
+std::vector<std::string> TemporariesIn(const std::string& dir);
 
 }  // namespace mgrs::testing
